@@ -1,0 +1,210 @@
+/**
+ * Self-hosted model and ONNX Runtime files for @imgly/background-removal.
+ *
+ * The library fetches `<publicPath>resources.json` and then every chunk named there. We generate that
+ * manifest at build time from two npm packages, so nothing is ever fetched from a CDN:
+ * - model weights from @imgly/background-removal-data (its chunks are already content-addressed files),
+ * - ONNX Runtime wasm/mjs from onnxruntime-web, the exact version the library declares as its peer
+ *   (the data package ships ORT 1.17 wasm, which does not load with the ORT 1.21 JS the library uses).
+ *
+ * Runs in Node only (Vite plugin and tests).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
+
+/** Folder under the app's base URL that holds the manifest and chunks. */
+export const MODEL_ASSET_DIR = 'imgly';
+
+export interface ResourceChunk {
+  name: string;
+  offsets: [number, number];
+}
+export interface ResourceEntry {
+  chunks: ResourceChunk[];
+  size: number;
+  mime: string;
+}
+export type ResourceManifest = Record<string, ResourceEntry>;
+
+/** A file to publish: `name` (relative to the asset dir) is a copy of `sourcePath`. */
+export interface PublishedFile {
+  name: string;
+  sourcePath: string;
+  size: number;
+}
+
+export interface ModelAssets {
+  manifest: ResourceManifest;
+  files: PublishedFile[];
+}
+
+/** Library key → key in @imgly/background-removal-data's own manifest. */
+const MODEL_KEYS: Record<string, string> = {
+  '/models/isnet_quint8': '/models/small',
+  '/models/isnet_fp16': '/models/medium',
+};
+
+const ORT_FILES: Record<string, { file: string; mime: string }> = {
+  '/onnxruntime-web/ort-wasm-simd-threaded.wasm': { file: 'ort-wasm-simd-threaded.wasm', mime: 'application/wasm' },
+  '/onnxruntime-web/ort-wasm-simd-threaded.mjs': { file: 'ort-wasm-simd-threaded.mjs', mime: 'text/javascript' },
+  '/onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm': {
+    file: 'ort-wasm-simd-threaded.jsep.wasm',
+    mime: 'application/wasm',
+  },
+  '/onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs': {
+    file: 'ort-wasm-simd-threaded.jsep.mjs',
+    mime: 'text/javascript',
+  },
+};
+
+interface DataPackageEntry {
+  chunks: Array<{ hash: string; offsets: [number, number] }>;
+  size: number;
+  mime: string;
+}
+
+export interface PackageLocations {
+  dataDist: string;
+  ortDist: string;
+}
+
+export function locatePackages(fromDir: string = process.cwd()): PackageLocations {
+  const require = createRequire(join(fromDir, 'package.json'));
+  const dataPkg = require.resolve('@imgly/background-removal-data/package.json');
+  // onnxruntime-web's exports map hides package.json; its main entry sits in dist/.
+  const ortMain = require.resolve('onnxruntime-web');
+  return { dataDist: join(dirname(dataPkg), 'dist'), ortDist: dirname(ortMain) };
+}
+
+function sha256OfFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+export function generateModelAssets(locations: PackageLocations = locatePackages()): ModelAssets {
+  const dataManifest = JSON.parse(
+    readFileSync(join(locations.dataDist, 'resources.json'), 'utf8'),
+  ) as Record<string, DataPackageEntry>;
+
+  const manifest: ResourceManifest = {};
+  const files: PublishedFile[] = [];
+
+  for (const [libraryKey, dataKey] of Object.entries(MODEL_KEYS)) {
+    const entry = dataManifest[dataKey];
+    if (!entry) throw new Error(`@imgly/background-removal-data has no ${dataKey}`);
+    manifest[libraryKey] = {
+      size: entry.size,
+      // The data package mislabels models "application/octet-steam"; the library ignores it, we fix it.
+      mime: 'application/octet-stream',
+      chunks: entry.chunks.map((chunk) => {
+        const name = `models/${chunk.hash}`;
+        const sourcePath = join(locations.dataDist, chunk.hash);
+        files.push({ name, sourcePath, size: statSync(sourcePath).size });
+        return { name, offsets: chunk.offsets };
+      }),
+    };
+  }
+
+  for (const [libraryKey, { file, mime }] of Object.entries(ORT_FILES)) {
+    const sourcePath = join(locations.ortDist, file);
+    const size = statSync(sourcePath).size;
+    const extension = file.slice(file.lastIndexOf('.'));
+    // Content-addressed name: safe to cache forever, and a new ORT version never mixes with an old one.
+    const name = `ort/${sha256OfFile(sourcePath).slice(0, 32)}${extension}`;
+    files.push({ name, sourcePath, size });
+    manifest[libraryKey] = { size, mime, chunks: [{ name, offsets: [0, size] }] };
+  }
+
+  return { manifest, files };
+}
+
+/** Total download size of one model as the app reports it (model weights plus the runtime). */
+export function downloadSizes(manifest: ResourceManifest): Record<string, number> {
+  const runtime =
+    (manifest['/onnxruntime-web/ort-wasm-simd-threaded.wasm']?.size ?? 0) +
+    (manifest['/onnxruntime-web/ort-wasm-simd-threaded.mjs']?.size ?? 0);
+  return Object.fromEntries(
+    Object.keys(MODEL_KEYS).map((key) => [key, (manifest[key]?.size ?? 0) + runtime]),
+  );
+}
+
+export async function writeModelAssets(assets: ModelAssets, outDir: string): Promise<void> {
+  await mkdir(join(outDir, 'models'), { recursive: true });
+  await mkdir(join(outDir, 'ort'), { recursive: true });
+  await writeFile(join(outDir, 'resources.json'), JSON.stringify(assets.manifest));
+  await Promise.all(assets.files.map((file) => copyFile(file.sourcePath, join(outDir, file.name))));
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Vite plugin: serves the assets from node_modules in dev, copies them into the build output,
+ * and exposes the per-model download sizes to the app as `virtual:model-sizes`.
+ */
+export function modelAssetsPlugin(): Plugin {
+  let assets: ModelAssets | undefined;
+  let outDir = 'dist';
+  let base = '/';
+  const load = (): ModelAssets => (assets ??= generateModelAssets());
+  const virtualId = 'virtual:model-sizes';
+
+  const middleware =
+    (serveFromSource: boolean) =>
+    (
+      req: { url?: string },
+      res: {
+        setHeader(name: string, value: string): void;
+        end(body?: string): void;
+        statusCode: number;
+      } & NodeJS.WritableStream,
+      next: () => void,
+    ): void => {
+      const prefix = `${base}${MODEL_ASSET_DIR}/`;
+      const path = req.url?.split('?')[0];
+      if (!path?.startsWith(prefix)) return next();
+      const name = path.slice(prefix.length);
+      if (name !== 'resources.json') res.setHeader('Cache-Control', IMMUTABLE);
+      if (!serveFromSource) return next();
+      const { manifest, files } = load();
+      if (name === 'resources.json') {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(JSON.stringify(manifest));
+        return;
+      }
+      const file = files.find((candidate) => candidate.name === name);
+      if (!file) return next();
+      res.setHeader('Content-Type', name.endsWith('.mjs') ? 'text/javascript' : 'application/octet-stream');
+      res.setHeader('Content-Length', String(file.size));
+      createReadStream(file.sourcePath).pipe(res);
+    };
+
+  return {
+    name: 'cutwise-model-assets',
+    configResolved(config) {
+      outDir = join(config.root, config.build.outDir, MODEL_ASSET_DIR);
+      base = config.base;
+    },
+    resolveId(id) {
+      return id === virtualId ? `\0${virtualId}` : undefined;
+    },
+    load(id) {
+      if (id !== `\0${virtualId}`) return undefined;
+      const sizes = downloadSizes(load().manifest);
+      return `export const assetDir = ${JSON.stringify(MODEL_ASSET_DIR)};\nexport const modelDownloadBytes = ${JSON.stringify(
+        { small: sizes['/models/isnet_quint8'], medium: sizes['/models/isnet_fp16'] },
+      )};`;
+    },
+    configureServer(server) {
+      server.middlewares.use(middleware(true));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(middleware(false));
+    },
+    async writeBundle() {
+      await writeModelAssets(load(), outDir);
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { onCleanup, onMount, Show } from 'solid-js';
+import { createEditor } from './state/editor.ts';
+import { EditorContext } from './state/context.ts';
+import { pickImageFile } from './state/input-files.ts';
+import { DropZone } from './components/DropZone.tsx';
+import { JobProgress } from './components/JobProgress.tsx';
+import { CompareView } from './components/CompareView.tsx';
+import { ExportBar } from './components/ExportBar.tsx';
+import { BackgroundPicker } from './components/BackgroundPicker.tsx';
+import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { MessageBar } from './components/MessageBar.tsx';
+
+export function App() {
+  const editor = createEditor();
+
+  function accept(files: readonly File[], source: string): void {
+    const picked = pickImageFile(files);
+    if (!picked.file) {
+      editor.showMessage({ tone: 'error', text: `The ${source} held no file. Drop, paste or pick one image.` });
+      return;
+    }
+    void editor.startCutout(picked.file, picked.note);
+  }
+
+  onMount(() => {
+    const onPaste = (event: ClipboardEvent): void => {
+      const target = event.target;
+      if (target instanceof HTMLInputElement && target.type !== 'file') return; // let text fields paste text
+      const files = [...(event.clipboardData?.files ?? [])];
+      if (files.length === 0) {
+        editor.showMessage({ tone: 'error', text: 'The clipboard has no image. Copy an image, then paste again.' });
+        return;
+      }
+      event.preventDefault();
+      accept(files, 'clipboard');
+    };
+    const onDragOver = (event: DragEvent): void => event.preventDefault();
+    const onDrop = (event: DragEvent): void => {
+      event.preventDefault();
+      accept([...(event.dataTransfer?.files ?? [])], 'drop');
+    };
+    document.addEventListener('paste', onPaste);
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('drop', onDrop);
+    onCleanup(() => {
+      document.removeEventListener('paste', onPaste);
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('drop', onDrop);
+    });
+  });
+  onCleanup(() => editor.dispose());
+
+  return (
+    <EditorContext.Provider value={editor}>
+      <header class="top">
+        <h1>
+          Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
+        </h1>
+        <SettingsPanel />
+      </header>
+      <main class="card">
+        <MessageBar />
+        <DropZone onFiles={(files) => accept(files, 'selection')} />
+        <JobProgress />
+        <Show when={editor.result()}>
+          {(result) => (
+            <section class="result" aria-label="Result">
+              <CompareView result={result()} />
+              <div class="tools">
+                <BackgroundPicker />
+                <ExportBar />
+              </div>
+            </section>
+          )}
+        </Show>
+      </main>
+      <footer class="foot">
+        Free and on-device. Licensed AGPL-3.0-or-later.
+      </footer>
+    </EditorContext.Provider>
+  );
+}

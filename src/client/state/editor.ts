@@ -1,0 +1,248 @@
+/**
+ * Editor state and actions (main thread). Components read the store and call actions; all
+ * engine work goes through the EngineClient bridge. Created per app instance and handed down
+ * through context, never a module-level singleton.
+ */
+import { createSignal } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { EngineClient, EngineFailureError } from '../../engine/client/engine-client.ts';
+import type { CutoutOutput, ModelChoice } from '../../engine/protocol.ts';
+import type { Background } from '../../shared/image/composite.ts';
+import { cutoutFileName, type ExportType } from '../../shared/format.ts';
+
+export type JobStage = 'decode' | 'download' | 'inference' | 'compose' | 'encode';
+
+export interface Job {
+  id: number;
+  fileName: string;
+  stage: JobStage;
+  download?: { loaded: number; total: number };
+  startedAt: number;
+}
+
+export interface Result {
+  id: number;
+  fileName: string;
+  originalUrl: string;
+  preview: ImageBitmap;
+  width: number;
+  height: number;
+  /** Full-resolution transparent PNG; absent while it is still being encoded. */
+  png?: Blob;
+  notice?: string;
+  timings?: CutoutOutput['timings'];
+}
+
+export type Message = { tone: 'error' | 'notice' | 'success'; text: string };
+
+export interface EditorState {
+  job: Job | undefined;
+  message: Message | undefined;
+  background: Background;
+  model: ModelChoice;
+  busyExport: boolean;
+}
+
+export interface SettingsStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const MODEL_SETTING = 'cutwise.model';
+
+export interface EditorDeps {
+  cutoutEngine?: EngineClient;
+  renderEngine?: EngineClient;
+  settings?: SettingsStorage;
+  /** Saves a file for the user (an <a download> click in the browser). */
+  save?: (blob: Blob, fileName: string) => void;
+}
+
+function saveWithLink(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+export function createEditor(deps: EditorDeps = {}) {
+  const cutoutEngine = deps.cutoutEngine ?? new EngineClient();
+  // A second worker for exports, so encoding a download never waits behind a running cutout.
+  const renderEngine = deps.renderEngine ?? new EngineClient();
+  const settings = deps.settings ?? localStorage;
+  const save = deps.save ?? saveWithLink;
+
+  const storedModel = settings.getItem(MODEL_SETTING);
+  const [state, setState] = createStore<EditorState>({
+    job: undefined,
+    message: undefined,
+    background: { kind: 'transparent' },
+    model: storedModel === 'small' ? 'small' : 'medium',
+    busyExport: false,
+  });
+
+  // Results are immutable values in a signal: a store would merge one result into the next.
+  const [result, setResult] = createSignal<Result | undefined>(undefined, { equals: false });
+  let nextJobId = 1;
+  let running: AbortController | undefined;
+  /** The last finished result: what stays on screen when a newer job fails or is cancelled. */
+  let committed: Result | undefined;
+
+  function releaseResult(result: Result | undefined): void {
+    if (!result) return;
+    URL.revokeObjectURL(result.originalUrl);
+    result.preview.close();
+  }
+
+  async function startCutout(file: File, note?: string): Promise<void> {
+    running?.abort(new DOMException('Replaced by a new image', 'AbortError'));
+    const controller = new AbortController();
+    running = controller;
+    const id = nextJobId++;
+    const previous = committed;
+    const originalUrl = URL.createObjectURL(file);
+    let shown: Result | undefined;
+
+    // A replaced job may have put its unfinished preview on screen; go back to the finished one.
+    setResult(previous);
+    setState({
+      job: { id, fileName: file.name, stage: 'decode', startedAt: performance.now() },
+      message: note ? { tone: 'notice', text: note } : undefined,
+    });
+
+    try {
+      const output = await cutoutEngine.call(
+        'cutout',
+        { file, fileName: file.name, model: state.model },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (progress.stage === 'preview') {
+              shown = {
+                id,
+                fileName: file.name,
+                originalUrl,
+                preview: progress.preview,
+                width: progress.width,
+                height: progress.height,
+              };
+              setResult(shown);
+            } else if (progress.stage === 'download') {
+              setState('job', { stage: 'download', download: { loaded: progress.loaded, total: progress.total } });
+            } else {
+              setState('job', 'stage', progress.stage);
+            }
+          },
+        },
+      );
+      if (!shown) throw new Error('engine finished without a preview');
+      const finished: Result = { ...shown, png: output.png, timings: output.timings };
+      if (output.notice) finished.notice = output.notice;
+      shown = undefined;
+      setResult(finished);
+      if (output.notice) setState('message', { tone: 'notice', text: output.notice });
+      committed = finished;
+      releaseResult(previous);
+    } catch (error) {
+      // Whatever happened, the earlier result stays on screen and downloadable.
+      if (controller === running) setResult(previous); // else a newer image owns the screen now
+      if (shown) shown.preview.close();
+      URL.revokeObjectURL(originalUrl);
+      if (controller !== running) return;
+      if (error instanceof DOMException && error.name === 'AbortError') {
+        setState('message', { tone: 'notice', text: 'Cutout cancelled.' });
+      } else {
+        const text = error instanceof EngineFailureError ? error.failure.message : String(error);
+        setState('message', { tone: 'error', text: previous ? `${text} Your previous result is kept.` : text });
+      }
+    } finally {
+      if (controller === running) {
+        running = undefined;
+        setState('job', undefined);
+      }
+    }
+  }
+
+  function cancel(): void {
+    running?.abort(new DOMException('Cancelled by the user', 'AbortError'));
+  }
+
+  async function exportBlob(type: ExportType): Promise<Blob | undefined> {
+    const png = result()?.png;
+    if (!png) return undefined;
+    if (type === 'image/png' && state.background.kind === 'transparent') return png;
+    return renderEngine.call('render', { png, type, background: { ...state.background } });
+  }
+
+  async function runExport(action: () => Promise<void>): Promise<void> {
+    setState('busyExport', true);
+    try {
+      await action();
+    } catch (error) {
+      const text = error instanceof EngineFailureError ? error.failure.message : String(error);
+      setState('message', { tone: 'error', text: `Export failed: ${text}` });
+    } finally {
+      setState('busyExport', false);
+    }
+  }
+
+  function download(type: ExportType): Promise<void> {
+    return runExport(async () => {
+      const current = result();
+      const blob = await exportBlob(type);
+      if (current && blob) save(blob, cutoutFileName(current.fileName, type));
+    });
+  }
+
+  function copyToClipboard(): Promise<void> {
+    return runExport(async () => {
+      if (!result()?.png) return;
+      if (!navigator.clipboard || typeof ClipboardItem === 'undefined') {
+        setState('message', { tone: 'error', text: 'This browser cannot copy images. Use Download instead.' });
+        return;
+      }
+      // Clipboard images must be PNG; a promise keeps the user gesture alive while we encode.
+      await navigator.clipboard.write([
+        new ClipboardItem({ 'image/png': exportBlob('image/png').then((blob) => blob ?? new Blob()) }),
+      ]);
+      setState('message', { tone: 'success', text: 'Cutout copied to the clipboard.' });
+    });
+  }
+
+  function setBackground(background: Background): void {
+    setState('background', background);
+  }
+
+  function setModel(model: ModelChoice): void {
+    settings.setItem(MODEL_SETTING, model);
+    setState('model', model);
+  }
+
+  function showMessage(message: Message | undefined): void {
+    setState('message', message);
+  }
+
+  function dispose(): void {
+    cancel();
+    cutoutEngine.terminate();
+    renderEngine.terminate();
+    releaseResult(result());
+  }
+
+  return {
+    state,
+    result,
+    startCutout,
+    cancel,
+    download,
+    copyToClipboard,
+    setBackground,
+    setModel,
+    showMessage,
+    dispose,
+  };
+}
+
+export type Editor = ReturnType<typeof createEditor>;

@@ -1,0 +1,51 @@
+/**
+ * The typed bridge between the main thread and the engine worker: message shapes only, no code,
+ * so both sides import it without pulling the other side's dependencies.
+ */
+import type { CutoutFailure } from '../shared/cutout-errors.ts';
+import type { Background } from '../shared/image/composite.ts';
+import type { ExportType } from '../shared/format.ts';
+
+export type ModelChoice = 'small' | 'medium';
+
+export interface CutoutInput {
+  file: Blob;
+  fileName: string;
+  model: ModelChoice;
+}
+
+export type CutoutProgress =
+  | { stage: 'download'; loaded: number; total: number }
+  | { stage: 'decode' | 'inference' | 'compose' | 'encode' }
+  /** The cutout, scaled for the screen, before the full-resolution file is encoded. */
+  | { stage: 'preview'; preview: ImageBitmap; width: number; height: number };
+
+export interface CutoutOutput {
+  /** Full-resolution cutout, transparent background. */
+  png: Blob;
+  width: number;
+  height: number;
+  notice?: string;
+  timings: { modelMs: number; inferenceMs: number; totalMs: number };
+}
+
+export interface RenderInput {
+  png: Blob;
+  type: ExportType;
+  background: Background;
+}
+
+export interface EngineMethods {
+  cutout: { input: CutoutInput; progress: CutoutProgress; output: CutoutOutput };
+  render: { input: RenderInput; progress: never; output: Blob };
+}
+export type EngineMethod = keyof EngineMethods;
+
+export type EngineRequest = {
+  [M in EngineMethod]: { id: number; method: M; input: EngineMethods[M]['input'] };
+}[EngineMethod];
+
+export type EngineResponse =
+  | { id: number; kind: 'progress'; progress: CutoutProgress }
+  | { id: number; kind: 'result'; output: EngineMethods[EngineMethod]['output'] }
+  | { id: number; kind: 'failure'; failure: CutoutFailure };

@@ -1,0 +1,38 @@
+/// <reference lib="webworker" />
+/**
+ * Entry point of the engine worker. Receives typed requests (see ../protocol.ts), answers with
+ * progress, a result or a failure the UI can show. Cancellation is the client terminating us.
+ */
+import { internalFailure, outOfMemoryFailure } from '../../shared/cutout-errors.ts';
+import type { EngineRequest, EngineResponse } from '../protocol.ts';
+import { FailureError, renderExport, runCutout } from './pipeline.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+function post(message: EngineResponse, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function toFailure(error: unknown): EngineResponse & { kind: 'failure' } {
+  return { id: -1, kind: 'failure', failure: describe(error) };
+}
+
+function describe(error: unknown) {
+  if (error instanceof FailureError) return error.failure;
+  if (error instanceof RangeError || (error instanceof Error && /memory|allocation/i.test(error.message))) {
+    return outOfMemoryFailure();
+  }
+  return internalFailure(error instanceof Error ? error.message : String(error));
+}
+
+self.addEventListener('message', (event: MessageEvent<EngineRequest>) => {
+  const request = event.data;
+  const work =
+    request.method === 'cutout'
+      ? runCutout(request.input, (progress, transfer) => post({ id: request.id, kind: 'progress', progress }, transfer))
+      : renderExport(request.input);
+  work.then(
+    (output) => post({ id: request.id, kind: 'result', output }),
+    (error: unknown) => post({ ...toFailure(error), id: request.id }),
+  );
+});

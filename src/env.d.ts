@@ -1,0 +1,7 @@
+/// <reference types="vite/client" />
+
+declare module 'virtual:model-sizes' {
+  /** Download size in bytes of each on-device model, ONNX Runtime included. */
+  export const modelDownloadBytes: { small: number; medium: number };
+  export const assetDir: string;
+}

@@ -1,0 +1,186 @@
+/**
+ * What a person does with the on-device cutout, in real Chromium with the real model.
+ * One page for the whole file: the model downloads once, as it would for a person.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import {
+  alphaChannel,
+  alphaIoU,
+  coreOpaqueFraction,
+  encodePng,
+  EVAL_DIR,
+  exactTruthComposite,
+  opaqueCore,
+  readPng,
+} from '../support/images.ts';
+import {
+  dropFile,
+  installLongTaskProbe,
+  longestTask,
+  pasteFile,
+  resetLongestTask,
+  trackEngineWorkers,
+  watchForeignRequests,
+  withExifOrientation,
+} from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let context: BrowserContext;
+let page: Page;
+let foreign: string[];
+let workers: ReturnType<typeof trackEngineWorkers>;
+const consoleLines: string[] = [];
+
+const { photo, truth } = exactTruthComposite();
+const photoPng = encodePng(photo);
+
+const caption = () => page.getByTestId('result-caption');
+const message = () => page.getByTestId('message');
+
+async function waitForFinishedCutout(fileName: string): Promise<void> {
+  await expect(caption()).toContainText(fileName);
+  await expect(caption()).toContainText('cutout in');
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+}
+
+/** The engine's own timings of the shown result (model load, inference, whole pipeline). */
+async function engineTimings(): Promise<string> {
+  const [model, inference, total] = await Promise.all(
+    ['data-model-ms', 'data-inference-ms', 'data-total-ms'].map((name) => caption().getAttribute(name)),
+  );
+  return `model load ${model} ms, inference ${inference} ms, pipeline ${total} ms`;
+}
+
+test.beforeAll(async ({ browser, baseURL }) => {
+  context = await browser.newContext();
+  foreign = watchForeignRequests(context, new URL(baseURL ?? '').origin);
+  page = await context.newPage();
+  page.on('console', (line) => consoleLines.push(`${line.type()}: ${line.text()}`));
+  page.on('pageerror', (error) => consoleLines.push(`error: uncaught ${error.message}`));
+  workers = trackEngineWorkers(page);
+  await installLongTaskProbe(page);
+  await page.goto('/');
+  expect(await page.evaluate(() => crossOriginIsolated), 'served cross-origin isolated').toBe(true);
+});
+
+test.afterAll(async () => {
+  await context.close();
+});
+
+test('drop a photo: model download progress, then a full-resolution cutout that matches the truth', async () => {
+  await resetLongestTask(page);
+  const started = Date.now();
+  await dropFile(page, photoPng, 'lemur-on-beach.png', 'image/png');
+
+  // First run: the model comes down with visible byte and percent progress.
+  await expect(page.getByTestId('download-progress')).toContainText(/MB of .*MB \(\d+ %\)/);
+  await waitForFinishedCutout('lemur-on-beach.png');
+  const elapsed = Date.now() - started;
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download PNG' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('lemur-on-beach-cutout.png');
+  await download.saveAs(test.info().outputPath('cutout.png'));
+  const cutout = readPng(readFileSync(await download.path()));
+  expect([cutout.width, cutout.height]).toEqual([photo.width, photo.height]);
+
+  const alpha = alphaChannel(cutout);
+  const iou = alphaIoU(alpha, truth);
+  const core = coreOpaqueFraction(alpha, opaqueCore(truth, photo.width, photo.height, 6));
+  const longest = await longestTask(page);
+  console.log(
+    `[metrics] first cutout (cold model): drop→done ${elapsed} ms (${await engineTimings()}); IoU ${iou.toFixed(4)}; ` +
+      `core opaque ${(core * 100).toFixed(2)} %; longest main-thread task ${longest.toFixed(0)} ms`,
+  );
+  expect(iou).toBeGreaterThanOrEqual(0.85);
+  // The library alone never reaches 255 (its mask tops out at 254): 0 % here. Where the model itself
+  // is unsure inside the subject (about 14 % of this core) the alpha stays soft by design.
+  expect(core).toBeGreaterThanOrEqual(0.8);
+  expect(alpha.reduce((max, value) => Math.max(max, value), 0)).toBe(255);
+});
+
+test('a second cutout reuses the loaded model (warm timings)', async () => {
+  await resetLongestTask(page);
+  const started = Date.now();
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'picked.png',
+    mimeType: 'image/png',
+    buffer: photoPng,
+  });
+  await waitForFinishedCutout('picked.png');
+  const elapsed = Date.now() - started;
+  const longest = await longestTask(page);
+  console.log(`[metrics] warm cutout: drop→done ${elapsed} ms (${await engineTimings()}); longest main-thread task ${longest.toFixed(0)} ms`);
+  await expect(page.getByTestId('download-progress')).toHaveCount(0);
+});
+
+test('a corrupt file gets a clear message and the previous result stays', async () => {
+  const corrupt = Buffer.concat([photoPng.subarray(0, 4000), Buffer.alloc(2000, 0x55)]);
+  await dropFile(page, corrupt, 'broken.png', 'image/png');
+  await expect(message()).toContainText('“broken.png” looks like a PNG image but could not be decoded');
+  await expect(message()).toContainText('Your previous result is kept');
+  await expect(caption()).toContainText('picked.png');
+  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeEnabled();
+});
+
+test('a file that is not an image is named for what it is', async () => {
+  await dropFile(page, Buffer.from('%PDF-1.7\n1 0 obj\n<<>>\nendobj\n'), 'invoice.png', 'image/png');
+  await expect(message()).toContainText('“invoice.png” is a PDF document, not an image');
+  await expect(caption()).toContainText('picked.png');
+});
+
+test('paste an image', async () => {
+  const logo = readFileSync(EVAL_DIR + 'logo_rgba.png');
+  await pasteFile(page, logo, 'image.png', 'image/png');
+  await waitForFinishedCutout('image.png');
+});
+
+test('Cancel stops a running cutout: the worker is terminated and the previous result stays', async () => {
+  const closedBefore = workers.closed();
+  await dropFile(page, photoPng, 'to-cancel.png', 'image/png');
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-stage', 'inference');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(message()).toHaveText(/Cutout cancelled/);
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await expect.poll(() => workers.closed()).toBe(closedBefore + 1);
+  await expect(caption()).toContainText('image.png');
+  await expect(caption()).not.toContainText('to-cancel.png');
+});
+
+test('a new image dropped while one runs replaces it', async () => {
+  await dropFile(page, photoPng, 'first.png', 'image/png');
+  await expect(page.getByTestId('progress')).toContainText('first.png');
+  await dropFile(page, photoPng, 'second.png', 'image/png');
+  await waitForFinishedCutout('second.png');
+  await expect(caption()).not.toContainText('first.png');
+});
+
+test('EXIF orientation is honoured (a phone photo stands upright)', async () => {
+  // A 300×200 landscape JPEG tagged "rotate 90° clockwise" must come out 200×300.
+  const jpegBase64 = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(300, 200);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    context.fillStyle = '#3a7';
+    context.fillRect(0, 0, 300, 200);
+    context.fillStyle = '#e33';
+    context.beginPath();
+    context.arc(150, 100, 60, 0, Math.PI * 2);
+    context.fill();
+    const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg' })).arrayBuffer());
+    return btoa(String.fromCharCode(...bytes));
+  });
+  const rotated = withExifOrientation(Buffer.from(jpegBase64, 'base64'), 6);
+  await dropFile(page, rotated, 'phone.jpg', 'image/jpeg');
+  await waitForFinishedCutout('phone.jpg');
+  await expect(caption()).toContainText('200×300');
+});
+
+test('nothing left the device', async () => {
+  expect(foreign, `requests to other hosts: ${foreign.join(', ')}`).toEqual([]);
+  expect(consoleLines.filter((line) => line.startsWith('error'))).toEqual([]);
+});

@@ -1,0 +1,89 @@
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+
+/** Drops a file on the page the way a person's drag and drop does (a DataTransfer with one File). */
+export async function dropFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
+  await page.evaluate(
+    ({ base64, name, type }) => {
+      const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type }));
+      const target = document.querySelector('[data-testid=dropzone]') ?? document.body;
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    { base64: bytes.toString('base64'), name, type },
+  );
+}
+
+/** Pastes a file as Ctrl/Cmd+V of a copied image does (a paste event carrying the file). */
+export async function pasteFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
+  await page.evaluate(
+    ({ base64, name, type }) => {
+      const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type }));
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+    },
+    { base64: bytes.toString('base64'), name, type },
+  );
+}
+
+/** Records every request whose origin is not the app's own (blob: and data: URLs stay local). */
+export function watchForeignRequests(context: BrowserContext, appOrigin: string): string[] {
+  const foreign: string[] = [];
+  context.on('request', (request) => {
+    const url = request.url();
+    if (url.startsWith('data:')) return;
+    if (new URL(url).origin !== appOrigin) foreign.push(url);
+  });
+  return foreign;
+}
+
+/** Keeps the longest main-thread task (PerformanceObserver 'longtask') in window.__longestTask. */
+export async function installLongTaskProbe(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const store = window as unknown as { __longestTask: number };
+    store.__longestTask = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) store.__longestTask = Math.max(store.__longestTask, entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+export async function resetLongestTask(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (window as unknown as { __longestTask: number }).__longestTask = 0;
+  });
+}
+
+export async function longestTask(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __longestTask: number }).__longestTask);
+}
+
+/** Engine workers the page started (ONNX Runtime's own thread workers are not counted). */
+export function trackEngineWorkers(page: Page): { live: () => Worker[]; closed: () => number } {
+  const live = new Set<Worker>();
+  let closed = 0;
+  page.on('worker', (worker) => {
+    if (!worker.url().includes('engine.worker')) return;
+    live.add(worker);
+    worker.on('close', () => {
+      live.delete(worker);
+      closed++;
+    });
+  });
+  return { live: () => [...live], closed: () => closed };
+}
+
+/** Inserts an EXIF APP1 segment with the given orientation right after a JPEG's SOI marker. */
+export function withExifOrientation(jpeg: Buffer, orientation: number): Buffer {
+  const tiff = Buffer.from([
+    0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00, // "II*\0", IFD at 8
+    0x01, 0x00, // one entry
+    0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, orientation, 0x00, 0x00, 0x00, // Orientation, SHORT, 1
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(payload.length + 2);
+  return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1]), length, payload, jpeg.subarray(2)]);
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from 'vite';
+import solid from 'vite-plugin-solid';
+import { modelAssetsPlugin } from './scripts/model-assets.ts';
+
+// Cross-origin isolation gives ONNX Runtime SharedArrayBuffer, hence WASM threads
+// (measured here: medium model 15.6 s without, 9.3 s with, on a 1024² photo).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [solid(), modelAssetsPlugin()],
+  // ES workers: the engine worker code-splits (the library imports ONNX Runtime lazily).
+  worker: { format: 'es' },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  build: { target: 'es2022', chunkSizeWarningLimit: 1024 },
+  // The runtime is loaded from self-hosted files at run time; pre-bundling it only slows dev start.
+  optimizeDeps: { exclude: ['@imgly/background-removal', 'onnxruntime-web'] },
+});
