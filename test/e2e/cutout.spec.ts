@@ -14,6 +14,7 @@ import {
   opaqueCore,
   readPng,
 } from '../support/images.ts';
+import { sniffImage } from '../../src/shared/image/sniff.ts';
 import {
   dropFile,
   installLongTaskProbe,
@@ -118,6 +119,43 @@ test('a second cutout reuses the loaded model (warm timings)', async () => {
   await expect(page.getByTestId('download-progress')).toHaveCount(0);
 });
 
+test('a white background and WebP export keep the full resolution; Copy puts a PNG on the clipboard', async () => {
+  await page.getByRole('radio', { name: 'White' }).check();
+  const [pngDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download PNG' }).click(),
+  ]);
+  const flattened = readPng(readFileSync(await pngDownload.path()));
+  expect([flattened.width, flattened.height]).toEqual([photo.width, photo.height]);
+  expect(alphaChannel(flattened).every((value) => value === 255)).toBe(true);
+  // The top-left corner is beach in the photo and background in the truth: now pure white.
+  expect(truth[0]).toBe(0);
+  expect([...flattened.data.subarray(0, 3)]).toEqual([255, 255, 255]);
+
+  const [webpDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download WebP' }).click(),
+  ]);
+  expect(webpDownload.suggestedFilename()).toBe('picked-cutout.webp');
+  expect(sniffImage(readFileSync(await webpDownload.path()))).toMatchObject({
+    format: 'webp',
+    width: photo.width,
+    height: photo.height,
+  });
+
+  await page.getByRole('radio', { name: 'Transparent' }).check();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await expect(message()).toHaveText(/copied to the clipboard/);
+  const copied = await page.evaluate(async () => {
+    const [item] = await navigator.clipboard.read();
+    const blob = await item?.getType('image/png');
+    const bitmap = await createImageBitmap(blob ?? new Blob());
+    return [bitmap.width, bitmap.height];
+  });
+  expect(copied).toEqual([photo.width, photo.height]);
+});
+
 test('a corrupt file gets a clear message and the previous result stays', async () => {
   const corrupt = Buffer.concat([photoPng.subarray(0, 4000), Buffer.alloc(2000, 0x55)]);
   await dropFile(page, corrupt, 'broken.png', 'image/png');
@@ -178,6 +216,21 @@ test('EXIF orientation is honoured (a phone photo stands upright)', async () => 
   await dropFile(page, rotated, 'phone.jpg', 'image/jpeg');
   await waitForFinishedCutout('phone.jpg');
   await expect(caption()).toContainText('200×300');
+});
+
+test('the small model can be chosen in settings, with its download size', async () => {
+  await page.getByText('Settings').click();
+  const select = page.getByTestId('model-select');
+  await expect(select.locator('option[value=small]')).toHaveText(/Small .*\(5\d\.\d MB download\)/);
+  await expect(select.locator('option[value=medium]')).toHaveText(/Medium .*\(9\d\.\d MB download\)/);
+  await select.selectOption('small');
+  await dropFile(page, photoPng, 'small-model.png', 'image/png');
+  await expect(page.getByTestId('download-progress')).toBeVisible();
+  await waitForFinishedCutout('small-model.png');
+  console.log(`[metrics] small model, cold: ${await engineTimings()}`);
+  await page.reload();
+  await page.getByText('Settings').click();
+  await expect(page.getByTestId('model-select')).toHaveValue('small');
 });
 
 test('nothing left the device', async () => {
