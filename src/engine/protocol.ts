@@ -12,6 +12,8 @@ export interface CutoutInput {
   file: Blob;
   fileName: string;
   model: ModelChoice;
+  /** What a first download of this model weighs (the library reveals sizes one file at a time). */
+  expectedDownloadBytes?: number;
 }
 
 export type CutoutProgress =

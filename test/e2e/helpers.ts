@@ -1,31 +1,31 @@
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 
-/** Drops a file on the page the way a person's drag and drop does (a DataTransfer with one File). */
-export async function dropFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
+/**
+ * Hands the page one File the way a person does: a drop on the drop zone (a DataTransfer, as drag
+ * and drop makes) or Ctrl/Cmd+V of a copied image (a paste event carrying the file).
+ */
+async function deliverFile(page: Page, how: 'drop' | 'paste', bytes: Buffer, name: string, type: string): Promise<void> {
   await page.evaluate(
-    ({ base64, name, type }) => {
+    ({ how, base64, name, type }) => {
       const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
       const transfer = new DataTransfer();
       transfer.items.add(new File([data], name, { type }));
-      const target = document.querySelector('[data-testid=dropzone]') ?? document.body;
-      target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      const init = { bubbles: true, cancelable: true };
+      if (how === 'drop') {
+        const target = document.querySelector('[data-testid=dropzone]') ?? document.body;
+        target.dispatchEvent(new DragEvent('drop', { ...init, dataTransfer: transfer }));
+      } else {
+        document.body.dispatchEvent(new ClipboardEvent('paste', { ...init, clipboardData: transfer }));
+      }
     },
-    { base64: bytes.toString('base64'), name, type },
+    { how, base64: bytes.toString('base64'), name, type },
   );
 }
 
-/** Pastes a file as Ctrl/Cmd+V of a copied image does (a paste event carrying the file). */
-export async function pasteFile(page: Page, bytes: Buffer, name: string, type: string): Promise<void> {
-  await page.evaluate(
-    ({ base64, name, type }) => {
-      const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name, { type }));
-      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
-    },
-    { base64: bytes.toString('base64'), name, type },
-  );
-}
+export const dropFile = (page: Page, bytes: Buffer, name: string, type: string) =>
+  deliverFile(page, 'drop', bytes, name, type);
+export const pasteFile = (page: Page, bytes: Buffer, name: string, type: string) =>
+  deliverFile(page, 'paste', bytes, name, type);
 
 /** Records every request whose origin is not the app's own (blob: and data: URLs stay local). */
 export function watchForeignRequests(context: BrowserContext, appOrigin: string): string[] {

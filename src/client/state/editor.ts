@@ -4,6 +4,7 @@
  * through context, never a module-level singleton.
  */
 import { createSignal } from 'solid-js';
+import { modelDownloadBytes } from 'virtual:model-sizes';
 import { createStore } from 'solid-js/store';
 import { EngineClient, EngineFailureError } from '../../engine/client/engine-client.ts';
 import type { CutoutOutput, ModelChoice } from '../../engine/protocol.ts';
@@ -115,7 +116,7 @@ export function createEditor(deps: EditorDeps = {}) {
     try {
       const output = await cutoutEngine.call(
         'cutout',
-        { file, fileName: file.name, model: state.model },
+        { file, fileName: file.name, model: state.model, expectedDownloadBytes: modelDownloadBytes[state.model] },
         {
           signal: controller.signal,
           onProgress: (progress) => {

@@ -3,7 +3,7 @@
  * Entry point of the engine worker. Receives typed requests (see ../protocol.ts), answers with
  * progress, a result or a failure the UI can show. Cancellation is the client terminating us.
  */
-import { internalFailure, outOfMemoryFailure } from '../../shared/cutout-errors.ts';
+import { internalFailure, outOfMemoryFailure, type CutoutFailure } from '../../shared/cutout-errors.ts';
 import type { EngineRequest, EngineResponse } from '../protocol.ts';
 import { FailureError, renderExport, runCutout } from './pipeline.ts';
 
@@ -13,12 +13,9 @@ function post(message: EngineResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
 }
 
-function toFailure(error: unknown): EngineResponse & { kind: 'failure' } {
-  return { id: -1, kind: 'failure', failure: describe(error) };
-}
-
-function describe(error: unknown) {
+function describeFailure(error: unknown): CutoutFailure {
   if (error instanceof FailureError) return error.failure;
+  // Canvas and WASM allocations fail with RangeError or an "allocation"/"memory" message.
   if (error instanceof RangeError || (error instanceof Error && /memory|allocation/i.test(error.message))) {
     return outOfMemoryFailure();
   }
@@ -33,6 +30,6 @@ self.addEventListener('message', (event: MessageEvent<EngineRequest>) => {
       : renderExport(request.input);
   work.then(
     (output) => post({ id: request.id, kind: 'result', output }),
-    (error: unknown) => post({ ...toFailure(error), id: request.id }),
+    (error: unknown) => post({ id: request.id, kind: 'failure', failure: describeFailure(error) }),
   );
 });

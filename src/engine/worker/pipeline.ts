@@ -133,7 +133,7 @@ export async function runCutout(
         loaded += entry.loaded;
         sum += entry.total;
       }
-      report({ stage: 'download', loaded, total: sum });
+      report({ stage: 'download', loaded, total: Math.max(sum, input.expectedDownloadBytes ?? 0) });
     };
     try {
       await loadModel(input.model, onDownload);
