@@ -233,6 +233,29 @@ test('the small model can be chosen in settings, with its download size', async 
   await expect(page.getByTestId('model-select')).toHaveValue('small');
 });
 
+test('a 54 MP photo is reduced to 50 MP with a notice, and the tab survives', async () => {
+  await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(9000, 6000);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d context');
+    context.fillStyle = '#8ab';
+    context.fillRect(0, 0, 9000, 6000);
+    context.fillStyle = '#d33';
+    context.beginPath();
+    context.arc(4500, 3000, 2000, 0, Math.PI * 2);
+    context.fill();
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([blob], 'huge.png', { type: 'image/png' }));
+    document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await waitForFinishedCutout('huge.png');
+  await expect(caption()).toContainText('8660×5773');
+  await expect(message()).toContainText('This photo is 9000×6000 (54.0 MP)');
+  await expect(message()).toContainText('reduced to 8660×5773');
+  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeEnabled();
+});
+
 test('nothing left the device', async () => {
   expect(foreign, `requests to other hosts: ${foreign.join(', ')}`).toEqual([]);
   expect(consoleLines.filter((line) => line.startsWith('error'))).toEqual([]);
