@@ -1,0 +1,206 @@
+/**
+ * The HTTP step shared by all adapters: one call, its failure classified into a ProviderError.
+ * Uses only the platform fetch; keys travel in headers and are never put into URLs or messages.
+ */
+import { ProviderError, parseErrorBody, parseRetryAfter } from './errors.ts';
+import type { ProviderErrorKind } from './errors.ts';
+import type { ProviderId, TransportOptions } from './types.ts';
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+export interface CallContext {
+  provider: ProviderId;
+  options: TransportOptions;
+  /** Wait suggested when a 429 carries no readable Retry-After. */
+  fallbackRetrySeconds: number;
+  /** Said when no answer came back at all (e.g. remove.bg's announced shutdown). */
+  noAnswerHint?: string;
+  /** Maps a status the generic rules get wrong for this provider. */
+  kindForStatus?: (status: number) => ProviderErrorKind | undefined;
+}
+
+export interface CallResult {
+  response: Response;
+  body: Blob;
+}
+
+/** Refuses keys a header cannot carry: fetch would throw a TypeError that looks like a network failure. */
+export function assertUsableKey(provider: ProviderId, key: string): string {
+  const trimmed = key.trim();
+  if (trimmed === '' || !/^[\x21-\x7e]+$/.test(trimmed)) {
+    throw new ProviderError({
+      kind: 'key-rejected',
+      provider,
+      hint: trimmed === '' ? 'No key is set.' : 'The key contains spaces or characters no API key has.',
+    });
+  }
+  return trimmed;
+}
+
+export function isOnline(options: TransportOptions): boolean {
+  if (options.isOnline) return options.isOnline();
+  return typeof navigator === 'undefined' || navigator.onLine !== false;
+}
+
+export async function call(context: CallContext, url: string, init: RequestInit, signal?: AbortSignal): Promise<CallResult> {
+  const { provider, options } = context;
+  if (!isOnline(options)) throw new ProviderError({ kind: 'offline', provider });
+  signal?.throwIfAborted();
+
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('Timed out', 'TimeoutError'));
+  }, timeoutMs);
+  const forwardAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { ...init, signal: controller.signal, credentials: 'omit' });
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) {
+        throw new ProviderError({
+          kind: 'unavailable',
+          provider,
+          hint: `It did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
+          cause: error,
+        });
+      }
+      if (!isOnline(options)) throw new ProviderError({ kind: 'offline', provider, cause: error });
+      throw new ProviderError({ kind: 'blocked-by-browser', provider, hint: context.noAnswerHint, cause: error });
+    }
+
+    if (!response.ok) throw await errorFromResponse(context, response);
+
+    try {
+      return { response, body: await response.blob() };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      // The provider answered 2xx, so it has done (and billed) the work even though the bytes never arrived.
+      throw new ProviderError({ kind: 'ambiguous', provider, status: response.status, cause: error });
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+}
+
+export async function errorFromResponse(context: CallContext, response: Response): Promise<ProviderError> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // A cut error body still tells us the status, which is what decides the kind.
+  }
+  const parsed = parseErrorBody(text);
+  const status = response.status;
+  const kind = context.kindForStatus?.(status) ?? genericKind(status);
+  const retryAfterSeconds =
+    kind === 'rate-limited' ? (parseRetryAfter(response.headers.get('retry-after')) ?? context.fallbackRetrySeconds) : undefined;
+  return new ProviderError({
+    kind,
+    provider: context.provider,
+    status,
+    providerMessage: parsed.message,
+    providerCode: parsed.code,
+    retryAfterSeconds,
+    hint: status === 404 || status === 410 ? context.noAnswerHint : undefined,
+  });
+}
+
+function genericKind(status: number): ProviderErrorKind {
+  if (status === 401 || status === 403) return 'key-rejected';
+  if (status === 402) return 'out-of-credits';
+  if (status === 429) return 'rate-limited';
+  if (status === 404 || status === 410 || status >= 500) return 'unavailable';
+  return 'bad-input';
+}
+
+/** The provider headers worth keeping, under lower-case names; unreadable ones are simply absent. */
+export function pickHeaders(headers: Headers, names: readonly string[]): Record<string, string> {
+  const meta: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers.get(name);
+    if (value !== null) meta[name.toLowerCase()] = value;
+  }
+  return meta;
+}
+
+export function parseNumberHeader(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
+
+export function checkInput(
+  provider: ProviderId,
+  image: Blob,
+  limits: { maxBytes: number; acceptedTypes: readonly string[] },
+): void {
+  if (image.size === 0) throw new ProviderError({ kind: 'bad-input', provider, hint: 'The file is empty.' });
+  if (image.size > limits.maxBytes) {
+    throw new ProviderError({
+      kind: 'bad-input',
+      provider,
+      hint: `The file is ${(image.size / 1e6).toFixed(1)} MB; the limit is ${limits.maxBytes / 1e6} MB. Nothing was sent.`,
+    });
+  }
+  // An unknown type (empty string) is left to the provider: the bytes may still be a fine image.
+  if (image.type !== '' && !limits.acceptedTypes.includes(image.type)) {
+    throw new ProviderError({
+      kind: 'bad-input',
+      provider,
+      hint: `It does not accept ${image.type}; it takes ${limits.acceptedTypes.join(', ')}. Nothing was sent.`,
+    });
+  }
+}
+
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+export function formBoolean(value: boolean): string {
+  return value ? 'true' : 'false';
+}
+
+export async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  // Chunked: String.fromCharCode with one argument per byte overflows the stack on large images.
+  for (let offset = 0; offset < bytes.length; offset += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(offset, offset + 0x8000));
+  }
+  return btoa(binary);
+}
+
+export function base64ToBlob(base64: string, type: string): Blob {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return new Blob([bytes], { type });
+}
+
+/** A JSON object body; undefined when the body is not a JSON object (a proxy page, say). */
+export async function readJson(body: Blob): Promise<Record<string, unknown> | undefined> {
+  try {
+    const json: unknown = JSON.parse(await body.text());
+    return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function jsonRecord(value: Record<string, unknown> | undefined, name: string): Record<string, unknown> | undefined {
+  const field = value?.[name];
+  return typeof field === 'object' && field !== null && !Array.isArray(field) ? (field as Record<string, unknown>) : undefined;
+}
+
+export function jsonNumber(value: Record<string, unknown> | undefined, name: string): number | undefined {
+  const field = value?.[name];
+  return typeof field === 'number' && Number.isFinite(field) ? field : undefined;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderError, parseErrorBody, parseRetryAfter } from '../../../src/providers/errors.ts';
+
+describe('parseErrorBody', () => {
+  it('reads PhotoRoom segment {detail,status_code,type}', () => {
+    expect(parseErrorBody('{"detail":"Please provide an image.","status_code":400,"type":"missing_image"}')).toEqual({
+      message: 'Please provide an image.',
+      code: 'missing_image',
+    });
+  });
+
+  it('reads PhotoRoom v2 {error:{message}} and {error:{detail}}', () => {
+    expect(parseErrorBody('{"error":{"message":"removeBackground must be boolean"}}')).toEqual({ message: 'removeBackground must be boolean' });
+    expect(parseErrorBody('{"error":{"detail":"API credits exhausted."}}')).toEqual({ message: 'API credits exhausted.' });
+  });
+
+  it('reads remove.bg {errors:[{title,code,detail}]}', () => {
+    expect(parseErrorBody('{"errors":[{"title":"File too large","code":"file_too_large","detail":"File exceeds limit of 22MB"}]}')).toEqual({
+      message: 'File too large: File exceeds limit of 22MB',
+      code: 'file_too_large',
+    });
+  });
+
+  it('reads withoutBG {detail} and FastAPI 422 arrays', () => {
+    expect(parseErrorBody('{"detail":"Invalid API Key"}')).toEqual({ message: 'Invalid API Key' });
+    expect(parseErrorBody('{"detail":[{"loc":["body","file"],"msg":"Field required","type":"missing"}]}')).toEqual({
+      message: 'file: Field required',
+      code: 'missing',
+    });
+  });
+
+  it('keeps bare text, drops HTML pages, clips long text', () => {
+    expect(parseErrorBody('Forbidden')).toEqual({ message: 'Forbidden' });
+    expect(parseErrorBody('<html><body>502 Bad Gateway</body></html>')).toEqual({});
+    expect(parseErrorBody('x'.repeat(1000)).message).toHaveLength(300);
+    expect(parseErrorBody('')).toEqual({});
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('12')).toBe(12);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:30 GMT', Date.UTC(2026, 9, 21, 7, 28, 0))).toBe(30);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('ProviderError messages', () => {
+  it('name the provider, quote its words as text and say what to do', () => {
+    const error = new ProviderError({ kind: 'bad-input', provider: 'removebg', status: 400, providerMessage: '<b>Invalid</b>' });
+    expect(error.message).toBe(
+      'remove.bg refused this image (HTTP 400). remove.bg said: “<b>Invalid</b>”. Nothing was charged. Try a JPEG or PNG photo within the size limits.',
+    );
+    const limited = new ProviderError({ kind: 'rate-limited', provider: 'withoutbg', status: 429, retryAfterSeconds: 9 });
+    expect(limited.message).toMatch(/^withoutBG .* Try again in 9 seconds\.$/);
+    expect(new ProviderError({ kind: 'ambiguous', provider: 'photoroom' }).message).toMatch(/may have charged/);
+  });
+});
