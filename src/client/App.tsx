@@ -1,6 +1,8 @@
 import { onCleanup, onMount, Show } from 'solid-js';
 import { createEditor } from './state/editor.ts';
-import { EditorContext } from './state/context.ts';
+import { EditorContext, ProvidersContext } from './state/context.ts';
+import { createAccounts } from './state/accounts.ts';
+import { createPaidExports } from './state/paid-exports.ts';
 import { pickImageFile } from './state/input-files.ts';
 import { DropZone } from './components/DropZone.tsx';
 import { JobProgress } from './components/JobProgress.tsx';
@@ -9,9 +11,13 @@ import { ExportBar } from './components/ExportBar.tsx';
 import { BackgroundPicker } from './components/BackgroundPicker.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { MessageBar } from './components/MessageBar.tsx';
+import { KeysPanel } from './components/KeysPanel.tsx';
+import { PaidExports } from './components/PaidExports.tsx';
 
 export function App() {
   const editor = createEditor();
+  const accounts = createAccounts();
+  const providers = { accounts, paid: createPaidExports(editor, accounts) };
 
   function accept(files: readonly File[], source: string): void {
     const picked = pickImageFile(files);
@@ -52,11 +58,15 @@ export function App() {
 
   return (
     <EditorContext.Provider value={editor}>
+      <ProvidersContext.Provider value={providers}>
       <header class="top">
         <h1>
           Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
         </h1>
-        <SettingsPanel />
+        <div class="panels">
+          <KeysPanel />
+          <SettingsPanel />
+        </div>
       </header>
       <main class="card">
         <MessageBar />
@@ -70,6 +80,7 @@ export function App() {
                 <BackgroundPicker />
                 <ExportBar />
               </div>
+              <PaidExports />
             </section>
           )}
         </Show>
@@ -77,6 +88,7 @@ export function App() {
       <footer class="foot">
         Free and on-device. Licensed AGPL-3.0-or-later.
       </footer>
+      </ProvidersContext.Provider>
     </EditorContext.Provider>
   );
 }

@@ -37,9 +37,25 @@ export interface RenderInput {
   background: Background;
 }
 
+/** A finished cutout made elsewhere (a paid provider), prepared for the compare view and export. */
+export interface IngestInput {
+  image: Blob;
+  /** Named in the message if the bytes are not an image. */
+  providerName: string;
+}
+
+export interface IngestOutput {
+  preview: ImageBitmap;
+  width: number;
+  height: number;
+  /** The image as PNG (re-encoded only when the provider sent another format). */
+  png: Blob;
+}
+
 export interface EngineMethods {
   cutout: { input: CutoutInput; progress: CutoutProgress; output: CutoutOutput };
   render: { input: RenderInput; progress: never; output: Blob };
+  ingest: { input: IngestInput; progress: never; output: IngestOutput };
 }
 export type EngineMethod = keyof EngineMethods;
 

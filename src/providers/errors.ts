@@ -64,11 +64,11 @@ export function describeProviderError(details: ProviderErrorDetails): string {
   const hint = details.hint ? ` ${details.hint}` : '';
   switch (details.kind) {
     case 'key-rejected':
-      return `${name} did not accept the API key${http}.${said} Copy the key again from your ${name} account and paste it in Settings.${hint}`;
+      return `Key rejected: ${name} did not accept the API key${http}.${said} Copy the key again from your ${name} account and paste it in Settings.${hint}`;
     case 'out-of-credits':
-      return `Your ${name} balance is too low for this cutout${http}.${said} Nothing was charged. Top up your ${name} account, or use the free on-device cutout.${hint}`;
+      return `Out of credits: your ${name} balance is too low for this cutout${http}.${said} Nothing was charged. Top up your ${name} account, or use the free on-device cutout.${hint}`;
     case 'credits-expired':
-      return `Your ${name} credits have expired${http}.${said} Nothing was charged. Topping up reactivates them; the free on-device cutout still works.${hint}`;
+      return `Credits expired: your ${name} credits have expired${http}.${said} Nothing was charged. Topping up reactivates them; the free on-device cutout still works.${hint}`;
     case 'rate-limited': {
       const wait = details.retryAfterSeconds === undefined ? 'a minute' : seconds(details.retryAfterSeconds);
       return `${name} is receiving too many requests from this key${http}. Nothing was charged. Try again in ${wait}.${hint}`;

@@ -101,3 +101,11 @@ export function isCutoutFailure(value: unknown): value is CutoutFailure {
     typeof (value as { message?: unknown }).message === 'string'
   );
 }
+
+/** A provider answered 200 with bytes the browser cannot decode as an image. */
+export function unreadableResultFailure(providerName: string): CutoutFailure {
+  return {
+    code: 'corrupt',
+    message: `${providerName} sent back a file this browser cannot open as an image. Try again, or use the free on-device cutout.`,
+  };
+}

@@ -57,6 +57,20 @@ export function exactTruthComposite(
   return { photo: { width, height, data }, truth };
 }
 
+/** The exact-truth lemur over one flat colour: what a simple colour-key cutout (the fakes) handles. */
+export function exactTruthOnColour(colour: readonly [number, number, number]): { photo: Rgba; truth: Uint8Array } {
+  const foreground = readPng(EVAL_DIR + 'lemur_foreground.png');
+  const truth = alphaOf(readPng(EVAL_DIR + 'lemur_alpha.png'));
+  const { width, height } = foreground;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) {
+    const a = (truth[i] ?? 0) / 255;
+    for (let c = 0; c < 3; c++) data[i * 4 + c] = Math.round((foreground.data[i * 4 + c] ?? 0) * a + (colour[c] ?? 0) * (1 - a));
+    data[i * 4 + 3] = 255;
+  }
+  return { photo: { width, height, data }, truth };
+}
+
 /** Intersection over union of the two mattes thresholded at 0.5. */
 export function alphaIoU(predicted: Uint8Array, truth: Uint8Array): number {
   let intersection = 0;

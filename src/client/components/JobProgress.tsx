@@ -9,6 +9,7 @@ const STAGE_LABEL: Record<Job['stage'], string> = {
   inference: 'Finding the subject…',
   compose: 'Cutting out at full resolution…',
   encode: 'Preparing the full-resolution file…',
+  remote: 'Waiting for the provider…',
 };
 
 export function JobProgress() {
@@ -24,7 +25,9 @@ export function JobProgress() {
           <section class="progress" role="status" aria-live="polite" data-testid="progress" data-stage={job().stage}>
             <span>
               <strong>{job().fileName}</strong> —{' '}
-              {job().stage === 'download' && percent() === 100 ? 'Starting the on-device model…' : STAGE_LABEL[job().stage]}
+              {job().stage === 'download' && percent() === 100
+                ? 'Starting the on-device model…'
+                : (job().remoteLabel ?? STAGE_LABEL[job().stage])}
             </span>
             <Show when={job().stage === 'download' && job().download}>
               {(download) => (

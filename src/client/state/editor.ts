@@ -11,12 +11,14 @@ import type { CutoutOutput, ModelChoice } from '../../engine/protocol.ts';
 import type { Background } from '../../shared/image/composite.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 
-export type JobStage = 'decode' | 'download' | 'inference' | 'compose' | 'encode';
+export type JobStage = 'decode' | 'download' | 'inference' | 'compose' | 'encode' | 'remote';
 
 export interface Job {
   id: number;
   fileName: string;
   stage: JobStage;
+  /** What a paid call is doing, e.g. "Sending to PhotoRoom…"; only for stage 'remote'. */
+  remoteLabel?: string;
   download?: { loaded: number; total: number };
   startedAt: number;
 }
@@ -24,7 +26,13 @@ export interface Job {
 export interface Result {
   id: number;
   fileName: string;
+  /** The picked file, kept so a paid provider can be asked for its own cutout of it. */
+  sourceFile: File;
   originalUrl: string;
+  /** Who made the cutout: "on-device" or the provider's words, e.g. "PhotoRoom HD". */
+  madeBy: string;
+  /** PhotoRoom sandbox results carry a watermark. */
+  watermarked?: boolean;
   preview: ImageBitmap;
   width: number;
   height: number;
@@ -35,6 +43,14 @@ export interface Result {
 }
 
 export type Message = { tone: 'error' | 'notice' | 'success'; text: string };
+
+/** A finished cutout from somewhere other than the on-device engine. */
+export interface RemoteCutout {
+  image: Blob;
+  providerName: string;
+  madeBy: string;
+  watermarked: boolean;
+}
 
 export interface EditorState {
   job: Job | undefined;
@@ -124,7 +140,9 @@ export function createEditor(deps: EditorDeps = {}) {
               shown = {
                 id,
                 fileName: file.name,
+                sourceFile: file,
                 originalUrl,
+                madeBy: 'on-device',
                 preview: progress.preview,
                 width: progress.width,
                 height: progress.height,
@@ -168,6 +186,65 @@ export function createEditor(deps: EditorDeps = {}) {
 
   function cancel(): void {
     running?.abort(new DOMException('Cancelled by the user', 'AbortError'));
+  }
+
+  /**
+   * Replaces the shown cutout with one made elsewhere (a paid provider) from the same picked file.
+   * On any failure the current result stays; `produce` throws errors whose message a person can read.
+   */
+  async function runRemote(
+    label: string,
+    produce: (file: File, signal: AbortSignal) => Promise<RemoteCutout>,
+  ): Promise<boolean> {
+    const previous = committed;
+    if (!previous || running) return false;
+    const controller = new AbortController();
+    running = controller;
+    const id = nextJobId++;
+    setState({
+      job: { id, fileName: previous.fileName, stage: 'remote', remoteLabel: label, startedAt: performance.now() },
+      message: undefined,
+    });
+    try {
+      const remote = await produce(previous.sourceFile, controller.signal);
+      const ingested = await renderEngine.call(
+        'ingest',
+        { image: remote.image, providerName: remote.providerName },
+        { signal: controller.signal },
+      );
+      const finished: Result = {
+        id,
+        fileName: previous.fileName,
+        sourceFile: previous.sourceFile,
+        originalUrl: URL.createObjectURL(previous.sourceFile),
+        madeBy: remote.madeBy,
+        watermarked: remote.watermarked,
+        preview: ingested.preview,
+        width: ingested.width,
+        height: ingested.height,
+        png: ingested.png,
+      };
+      committed = finished;
+      setResult(finished);
+      releaseResult(previous);
+      const watermark = remote.watermarked ? ' It is watermarked: sandbox keys are free but mark their results.' : '';
+      setState('message', { tone: 'success', text: `${remote.madeBy} cutout ready, ${finished.width}×${finished.height}.${watermark}` });
+      return true;
+    } catch (error) {
+      if (controller !== running) return false;
+      if (error instanceof DOMException && error.name === 'AbortError') {
+        setState('message', { tone: 'notice', text: 'Cancelled. Your previous result is kept.' });
+      } else {
+        const text = error instanceof EngineFailureError ? error.failure.message : error instanceof Error ? error.message : String(error);
+        setState('message', { tone: 'error', text: `${text} Your previous result is kept.` });
+      }
+      return false;
+    } finally {
+      if (controller === running) {
+        running = undefined;
+        setState('job', undefined);
+      }
+    }
   }
 
   async function exportBlob(type: ExportType): Promise<Blob | undefined> {
@@ -237,6 +314,7 @@ export function createEditor(deps: EditorDeps = {}) {
     result,
     startCutout,
     cancel,
+    runRemote,
     download,
     copyToClipboard,
     setBackground,

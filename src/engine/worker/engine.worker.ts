@@ -5,6 +5,7 @@
  */
 import { internalFailure, outOfMemoryFailure, type CutoutFailure } from '../../shared/cutout-errors.ts';
 import type { EngineRequest, EngineResponse } from '../protocol.ts';
+import { ingestResult } from './ingest.ts';
 import { FailureError, renderExport, runCutout } from './pipeline.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -24,12 +25,19 @@ function describeFailure(error: unknown): CutoutFailure {
 
 self.addEventListener('message', (event: MessageEvent<EngineRequest>) => {
   const request = event.data;
-  const work =
-    request.method === 'cutout'
-      ? runCutout(request.input, (progress, transfer) => post({ id: request.id, kind: 'progress', progress }, transfer))
-      : renderExport(request.input);
-  work.then(
-    (output) => post({ id: request.id, kind: 'result', output }),
-    (error: unknown) => post({ id: request.id, kind: 'failure', failure: describeFailure(error) }),
-  );
+  const fail = (error: unknown) => post({ id: request.id, kind: 'failure', failure: describeFailure(error) });
+  switch (request.method) {
+    case 'cutout':
+      runCutout(request.input, (progress, transfer) => post({ id: request.id, kind: 'progress', progress }, transfer)).then(
+        (output) => post({ id: request.id, kind: 'result', output }),
+        fail,
+      );
+      break;
+    case 'render':
+      renderExport(request.input).then((output) => post({ id: request.id, kind: 'result', output }), fail);
+      break;
+    case 'ingest':
+      ingestResult(request.input).then((output) => post({ id: request.id, kind: 'result', output }, [output.preview]), fail);
+      break;
+  }
 });

@@ -27,7 +27,7 @@ export class FailureError extends Error {
   }
 }
 
-function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
+export function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingContext2D {
   const context = canvas.getContext('2d', { willReadFrequently: false });
   if (!context) throw new Error('2D canvas is not available in this browser');
   return context;
@@ -102,7 +102,7 @@ function applyMask(bitmap: ImageBitmap, maskRgba: Uint8ClampedArray<ArrayBuffer>
   return output;
 }
 
-async function previewOf(canvas: OffscreenCanvas): Promise<ImageBitmap> {
+export async function previewOf(canvas: OffscreenCanvas | ImageBitmap): Promise<ImageBitmap> {
   const scale = Math.min(1, PREVIEW_SIDE / Math.max(canvas.width, canvas.height));
   if (scale === 1) return createImageBitmap(canvas);
   return createImageBitmap(canvas, {

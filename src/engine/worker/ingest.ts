@@ -1,0 +1,28 @@
+/**
+ * Prepares a cutout made by a paid provider for the same compare view and export path as an
+ * on-device one: decoded and scaled for the screen here, off the main thread. Runs in the worker.
+ */
+import { unreadableResultFailure } from '../../shared/cutout-errors.ts';
+import type { IngestInput, IngestOutput } from '../protocol.ts';
+import { context2d, FailureError, previewOf } from './pipeline.ts';
+
+export async function ingestResult(input: IngestInput): Promise<IngestOutput> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(input.image);
+  } catch {
+    throw new FailureError(unreadableResultFailure(input.providerName));
+  }
+  try {
+    const preview = await previewOf(bitmap);
+    let png = input.image;
+    if (input.image.type !== 'image/png') {
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      context2d(canvas).drawImage(bitmap, 0, 0);
+      png = await canvas.convertToBlob({ type: 'image/png' });
+    }
+    return { preview, width: bitmap.width, height: bitmap.height, png };
+  } finally {
+    bitmap.close();
+  }
+}

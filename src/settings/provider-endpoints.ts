@@ -1,0 +1,48 @@
+/**
+ * Persistence of the provider base URLs (main thread; also read by the service worker to build the
+ * Content-Security-Policy): IndexedDB database `cutwise-settings`, store `provider-endpoints`, one
+ * record per provider whose string properties are base URLs. Not secret, but kept beside the keys
+ * because a changed endpoint decides where a key is sent.
+ */
+import { openDB, type DBSchema } from 'idb';
+import { emptyEndpoints, type ProviderEndpoints } from '../providers/endpoints.ts';
+import type { ProviderId } from '../providers/types.ts';
+
+interface SettingsSchema extends DBSchema {
+  'provider-endpoints': { key: ProviderId; value: Record<string, string> };
+}
+
+export interface EndpointStore {
+  load(): Promise<ProviderEndpoints>;
+  save<P extends ProviderId>(provider: P, endpoints: ProviderEndpoints[P]): Promise<void>;
+}
+
+const PROVIDERS: readonly ProviderId[] = ['photoroom', 'removebg', 'withoutbg'];
+
+function onlyStrings(value: Record<string, unknown> | undefined): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [field, url] of Object.entries(value ?? {})) if (typeof url === 'string' && url !== '') clean[field] = url;
+  return clean;
+}
+
+export async function openEndpointStore(name = 'cutwise-settings'): Promise<EndpointStore> {
+  const db = await openDB<SettingsSchema>(name, 1, {
+    upgrade(database) {
+      database.createObjectStore('provider-endpoints');
+    },
+  });
+  return {
+    async load() {
+      const endpoints = emptyEndpoints();
+      for (const provider of PROVIDERS) {
+        Object.assign(endpoints[provider], onlyStrings(await db.get('provider-endpoints', provider)));
+      }
+      return endpoints;
+    },
+    async save(provider, endpoints) {
+      const clean = onlyStrings({ ...endpoints });
+      if (Object.keys(clean).length === 0) await db.delete('provider-endpoints', provider);
+      else await db.put('provider-endpoints', clean, provider);
+    },
+  };
+}

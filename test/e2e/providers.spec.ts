@@ -1,0 +1,257 @@
+/**
+ * Paid providers as a person uses them, in real Chromium against the local fakes (test/fakes),
+ * which follow the documented contracts: add keys, see plan and balance, export HD via each
+ * provider and download it, AI edit, refusals, forgetting — and where the keys went.
+ */
+import { expect, test, type BrowserContext, type Page, type Request } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { startFakeProvider, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
+import { alphaChannel, alphaIoU, encodePng, exactTruthOnColour, readPng } from '../support/images.ts';
+import { dropFile } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const KEYS = {
+  photoroom: 'pr_e2e_live_51f0c3a9',
+  removebg: 'rb_e2e_key_8c2d7e41',
+  withoutbg: 'wb_e2e_key_b6a9f203',
+} as const;
+const WRONG_KEY = 'pr_wrong_key_0000dead';
+
+let photoroom: PhotoRoomFake;
+let removebg: RemoveBgFake;
+let withoutbg: WithoutBgFake;
+let context: BrowserContext;
+let page: Page;
+const requests: Request[] = [];
+/** Every address the user configured for withoutBG: its key may go there and nowhere else. */
+const withoutbgOrigins = new Set<string>();
+const consoleLines: string[] = [];
+
+// A studio-style photo (subject on one colour), which the fakes' colour-key cutout handles well.
+const { photo, truth } = exactTruthOnColour([46, 139, 87]);
+const photoPng = encodePng(photo);
+
+const message = () => page.getByTestId('message');
+const madeBy = () => page.getByTestId('made-by');
+
+async function openKeys(): Promise<void> {
+  const panel = page.getByTestId('keys-panel');
+  if (!(await panel.evaluate((element) => (element as HTMLDetailsElement).open))) await panel.locator('summary').first().click();
+}
+
+async function setEndpoint(testId: string, url: string): Promise<void> {
+  await openKeys();
+  const advanced = page.locator('details.advanced');
+  if (!(await advanced.evaluate((element) => (element as HTMLDetailsElement).open))) await advanced.locator('summary').click();
+  const field = page.getByTestId(testId);
+  await field.fill(url);
+  await field.dispatchEvent('change');
+}
+
+async function downloadPng(): Promise<ReturnType<typeof readPng>> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
+  return readPng(readFileSync(await download.path()));
+}
+
+test.beforeAll(async ({ browser }) => {
+  [photoroom, removebg, withoutbg] = await Promise.all([
+    startFakeProvider('photoroom'),
+    startFakeProvider('removebg'),
+    startFakeProvider('withoutbg'),
+  ]);
+  photoroom.setBalance(KEYS.photoroom, 20);
+  photoroom.setPlan(KEYS.photoroom, 'basic');
+  removebg.setCredits(KEYS.removebg, { subscription: 3, payg: 2, freeCalls: 50 });
+  withoutbg.setBalance(KEYS.withoutbg, 4);
+  withoutbg.setExpiration(KEYS.withoutbg, '2027-06-30 12:00:00');
+
+  context = await browser.newContext();
+  context.on('request', (request) => requests.push(request));
+  page = await context.newPage();
+  page.on('console', (line) => consoleLines.push(line.text()));
+  page.on('pageerror', (error) => consoleLines.push(error.message));
+  await page.goto('/');
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await Promise.all([photoroom?.close(), removebg?.close(), withoutbg?.close()]);
+});
+
+test('provider addresses are configurable and refuse plain http to another host', async () => {
+  await setEndpoint('endpoint-removebg-base', 'http://proxy.example.com');
+  await expect(page.getByText('over plain http your API key could be read')).toBeVisible();
+  await setEndpoint('endpoint-photoroom-segmentBase', photoroom.url);
+  await setEndpoint('endpoint-photoroom-imageApiBase', photoroom.url);
+  await setEndpoint('endpoint-removebg-base', removebg.url);
+  await setEndpoint('endpoint-withoutbg-base', withoutbg.url);
+  await expect(page.getByText('over plain http your API key could be read')).toHaveCount(0);
+
+  await page.reload();
+  await setEndpoint('endpoint-photoroom-segmentBase', photoroom.url);
+  await expect(page.getByTestId('endpoint-withoutbg-base')).toHaveValue(withoutbg.url);
+});
+
+test('a wrong key is rejected by the provider and not saved', async () => {
+  await openKeys();
+  await page.getByTestId('key-input-photoroom').fill(WRONG_KEY);
+  await page.getByTestId('add-key-photoroom').click();
+  await expect(page.getByTestId('key-refused-photoroom')).toContainText('Key rejected');
+  await expect(page.getByTestId('key-masked-photoroom')).toHaveCount(0);
+  expect(photoroom.requests.some((request) => request.path === '/v2/account')).toBe(true);
+});
+
+test('adding a key per provider checks it and shows plan and balance, masked', async () => {
+  for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
+    await page.getByTestId(`key-input-${provider}`).fill(KEYS[provider]);
+    await page.getByTestId(`add-key-${provider}`).click();
+    await expect(page.getByTestId(`key-masked-${provider}`)).toHaveText(`••••${KEYS[provider].slice(-4)}`);
+  }
+  await expect(page.getByTestId('balance-photoroom')).toContainText('20 images left');
+  await expect(page.getByTestId('balance-photoroom')).toContainText('Basic plan');
+  await expect(page.getByTestId('balance-removebg')).toContainText('5 credits left (3 subscription, 2 pay-as-you-go)');
+  await expect(page.getByTestId('balance-removebg')).toContainText('50 free previews');
+  await expect(page.getByTestId('balance-withoutbg')).toContainText('4 credits left');
+  await expect(page.getByTestId('balance-withoutbg')).toContainText('expires');
+  // The key field never shows the key again once saved, even after a reload.
+  await page.reload();
+  await openKeys();
+  await expect(page.getByTestId('key-masked-removebg')).toHaveText(`••••${KEYS.removebg.slice(-4)}`);
+  await expect(page.getByTestId('balance-photoroom')).toContainText('20 images left');
+});
+
+test('HD via each provider lands in the compare view and downloads at full size; each is charged once', async () => {
+  await dropFile(page, photoPng, 'lemur.png', 'image/png');
+  await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
+  await expect(madeBy()).toHaveText('On-device (free)');
+  await expect(page.getByTestId('hd-photoroom')).toContainText('1 image (Basic plan) · 20 images left');
+  await expect(page.getByTestId('hd-removebg')).toContainText('1 credit · 5 credits left');
+  await expect(page.getByTestId('hd-withoutbg')).toContainText('1 credit · 4 credits left');
+
+  const expected = { photoroom: 19, removebg: 4, withoutbg: 3 };
+  const fakes = { photoroom, removebg, withoutbg };
+  for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
+    await page.getByTestId(`hd-${provider}`).click();
+    await expect(madeBy()).toContainText('HD');
+    await expect(message()).toContainText('cutout ready');
+    const cutout = await downloadPng();
+    expect([cutout.width, cutout.height]).toEqual([photo.width, photo.height]);
+    // The provider's real cutout of this upload (not a stock file): it matches the lemur's truth.
+    expect(alphaIoU(alphaChannel(cutout), truth)).toBeGreaterThan(0.8);
+    expect(fakes[provider].balance(KEYS[provider])).toBe(expected[provider]);
+    await expect(page.getByTestId(`hd-${provider}`)).toContainText(`${expected[provider]} ${provider === 'photoroom' ? 'images' : 'credits'} left`);
+  }
+});
+
+test('an AI edit sends the form to PhotoRoom Image Editing and costs 5 images on Basic', async () => {
+  await page.getByText('AI edit with PhotoRoom').click();
+  const form = page.getByTestId('ai-edit-form');
+  await form.getByLabel(/New background/).fill('on a white marble counter');
+  await form.getByLabel('Shadow').selectOption('ai.soft');
+  await form.getByLabel('Relight the subject').check();
+  await expect(page.getByTestId('ai-edit-run')).toContainText('5 images (Basic plan) · 19 images left');
+  await page.getByTestId('ai-edit-run').click();
+  await expect(madeBy()).toHaveText('PhotoRoom AI edit');
+  const edit = photoroom.requests.findLast((request) => request.path === '/v2/edit');
+  expect(edit?.fields).toMatchObject({
+    removeBackground: 'true',
+    'background.prompt': 'on a white marble counter',
+    'shadow.mode': 'ai.soft',
+    'lighting.mode': 'ai.auto',
+    padding: '10%',
+    outputSize: 'originalImage',
+    'export.format': 'png',
+  });
+  expect(photoroom.balance(KEYS.photoroom)).toBe(14);
+  const edited = await downloadPng();
+  expect(edited.width).toBeGreaterThan(0);
+});
+
+test('402: "out of credits", nothing debited, the previous result stays', async () => {
+  removebg.setCredits(KEYS.removebg, { subscription: 0, payg: 0, freeCalls: 0 });
+  await page.getByTestId('keys-panel').getByRole('button', { name: 'Refresh' }).nth(1).click();
+  await expect(page.getByTestId('balance-removebg')).toContainText('0 credits left');
+  await page.getByTestId('hd-removebg').click();
+  await expect(message()).toContainText('Out of credits');
+  await expect(message()).toContainText('Nothing was charged');
+  await expect(message()).toContainText('previous result is kept');
+  await expect(madeBy()).toHaveText('PhotoRoom AI edit');
+  expect(removebg.balance(KEYS.removebg)).toBe(0);
+  const kept = await downloadPng();
+  expect(kept.width).toBeGreaterThan(0);
+});
+
+test('a key rejected later (revoked) says so', async () => {
+  // Point withoutBG at a fake that does not know this key: the provider answers 401/403.
+  const stranger = await startFakeProvider('withoutbg');
+  withoutbgOrigins.add(new URL(stranger.url).origin);
+  try {
+    await setEndpoint('endpoint-withoutbg-base', stranger.url);
+    await page.getByTestId('hd-withoutbg').click();
+    await expect(message()).toContainText('Key rejected');
+  } finally {
+    await setEndpoint('endpoint-withoutbg-base', withoutbg.url);
+    await stranger.close();
+  }
+});
+
+test('Forget removes a key in one click, also after a reload', async () => {
+  await openKeys();
+  await page.getByTestId('forget-withoutbg').click();
+  await expect(page.getByTestId('key-input-withoutbg')).toBeVisible();
+  await expect(page.getByTestId('hd-withoutbg')).toHaveCount(0);
+  await page.reload();
+  await openKeys();
+  await expect(page.getByTestId('key-input-withoutbg')).toBeVisible();
+  await expect(page.getByTestId('key-masked-photoroom')).toBeVisible();
+});
+
+test('keys went only to their own provider, never in a URL, localStorage, IndexedDB in clear, or the console', async () => {
+  withoutbgOrigins.add(new URL(withoutbg.url).origin);
+  const origins = {
+    photoroom: new Set([new URL(photoroom.url).origin]),
+    removebg: new Set([new URL(removebg.url).origin]),
+    withoutbg: withoutbgOrigins,
+  };
+  const secrets = [...Object.values(KEYS), WRONG_KEY];
+  let sentToProvider = 0;
+  for (const request of requests) {
+    const url = request.url();
+    for (const secret of secrets) expect(url, 'key in a URL').not.toContain(secret);
+    const headers = await request.allHeaders();
+    const headerText = JSON.stringify(headers);
+    for (const [provider, secret] of Object.entries(KEYS)) {
+      if (!headerText.includes(secret)) continue;
+      expect(origins[provider as keyof typeof KEYS].has(new URL(url).origin), `${provider} key sent to ${url}`).toBe(true);
+      sentToProvider++;
+    }
+  }
+  expect(sentToProvider).toBeGreaterThanOrEqual(6);
+
+  const stored = await page.evaluate(async () => {
+    const local = JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage });
+    const dump = await new Promise<string>((resolve, reject) => {
+      const open = indexedDB.open('cutwise-keys');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const read = open.result.transaction('keys').objectStore('keys').getAll();
+        read.onsuccess = () =>
+          resolve(
+            JSON.stringify(read.result, (_key, value: unknown) =>
+              value instanceof ArrayBuffer || ArrayBuffer.isView(value)
+                ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer)).map((byte) => String.fromCharCode(byte)).join('')
+                : value,
+            ),
+          );
+      };
+    });
+    return { local, dump };
+  });
+  for (const secret of secrets) {
+    expect(stored.local).not.toContain(secret);
+    expect(stored.dump).not.toContain(secret);
+  }
+  expect(stored.dump).toContain('••••'); // the records were read
+  for (const secret of secrets) expect(consoleLines.join('\n')).not.toContain(secret);
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { checkBaseUrl, createAdapters, emptyEndpoints } from '../../../src/providers/endpoints.ts';
+import { aiEditRequest, costInWords, DEFAULT_AI_EDIT, HD_OPERATION, hdRequest } from '../../../src/providers/offers.ts';
+import type { ProviderId } from '../../../src/providers/types.ts';
+
+const adapters = createAdapters(emptyEndpoints());
+const operation = (provider: ProviderId, op: string) => {
+  const found = adapters[provider].operations.find((candidate) => candidate.op === op);
+  if (!found) throw new Error(`${provider} has no ${op}`);
+  return found;
+};
+
+describe('cost in words', () => {
+  it('names the price on the user plan and what is left', () => {
+    expect(costInWords(operation('photoroom', 'edit'), { plan: 'basic', available: 83 })).toBe('5 images (Basic plan) · 83 images left');
+    expect(costInWords(operation('photoroom', 'segment'), { plan: 'PLUS' })).toBe('0.2 images (Plus plan)');
+  });
+  it('lists every plan when the plan is unknown', () => {
+    expect(costInWords(operation('photoroom', 'segment'), {})).toBe('1 image on Basic, 0.2 images on Plus');
+  });
+  it('prices remove.bg by size and withoutBG flat', () => {
+    expect(costInWords(operation('removebg', 'removebg'), { size: 'preview', available: 1 })).toBe('0.25 credits · 1 credit left');
+    expect(costInWords(operation('removebg', 'removebg'), { size: 'full' })).toBe('1 credit');
+    expect(costInWords(operation('withoutbg', 'cutout'), { available: 0 })).toBe('1 credit · 0 credits left');
+  });
+  it('says sandbox calls are free', () => {
+    expect(costInWords(operation('photoroom', 'edit'), { sandbox: true, plan: 'basic' })).toMatch(/^free/);
+  });
+});
+
+describe('requests the app sends', () => {
+  it('asks each provider for full resolution PNG, matching the operation it is priced by', () => {
+    const image = new Blob(['x'], { type: 'image/png' });
+    for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
+      const request = hdRequest(provider, image, 'a.png');
+      expect(request.op).toBe(HD_OPERATION[provider].op);
+      if ('size' in request && provider !== 'photoroom') expect(request.size).toBe(HD_OPERATION[provider].size);
+      if ('size' in request) expect(request.size).toBe('full');
+      expect(adapters[provider].operations.some((spec) => spec.op === request.op)).toBe(true);
+    }
+  });
+  it('turns the AI-edit form into PhotoRoom fields', () => {
+    const image = new Blob(['x']);
+    expect(aiEditRequest(image, 'a.png', DEFAULT_AI_EDIT)).toEqual({
+      op: 'edit', image, fileName: 'a.png', removeBackground: true, padding: '10%', outputSize: 'originalImage', exportFormat: 'png',
+    });
+    const full = aiEditRequest(image, 'a.png', {
+      backgroundPrompt: '  on a beach ', shadow: 'ai.soft', relight: true, paddingPercent: 80, outputSize: '1080x1080',
+    });
+    expect(full).toMatchObject({ background: { prompt: 'on a beach' }, shadowMode: 'ai.soft', lightingMode: 'ai.auto', padding: '45%', outputSize: '1080x1080' });
+  });
+});
+
+describe('configurable base URLs', () => {
+  it('accepts https anywhere and keeps a gateway path', () => {
+    expect(checkBaseUrl(' https://gw.example.com/photoroom/ ')).toEqual({ ok: true, url: 'https://gw.example.com/photoroom' });
+  });
+  it('accepts http only on this machine', () => {
+    expect(checkBaseUrl('http://127.0.0.1:5111')).toEqual({ ok: true, url: 'http://127.0.0.1:5111' });
+    expect(checkBaseUrl('http://localhost:8080/x')).toEqual({ ok: true, url: 'http://localhost:8080/x' });
+    const plain = checkBaseUrl('http://proxy.example.com');
+    expect(plain.ok).toBe(false);
+  });
+  it('refuses what cannot be a base URL', () => {
+    for (const bad of ['sdk.photoroom.com', 'ftp://x.example', 'https://u:p@x.example', 'https://x.example/?key=1', 'javascript:alert(1)']) {
+      expect(checkBaseUrl(bad).ok, bad).toBe(false);
+    }
+  });
+});
