@@ -99,6 +99,8 @@ export interface KeyAccount {
   subscriptionPeak?: number;
   /** Alert when the balance falls to this or below; undefined = no low-balance alert. */
   lowBalanceThreshold?: number;
+  /** The last refresh that failed, for the usage view ("could not check: key rejected"). */
+  lastRefreshError?: { kind: string; message: string; at: number };
   /** Alert ids the user dismissed. */
   dismissedAlerts: string[];
 }
