@@ -9,3 +9,4 @@ export * from './routing.ts';
 export * from './alerts.ts';
 export * from './insight.ts';
 export * from './csv.ts';
+export * from './chart.ts';
