@@ -33,8 +33,9 @@ export function KeyBalance(props: KeyBalanceProps) {
       <header>
         <strong>{props.label}</strong>
         <span class="hint">
-          {PROVIDER_NAMES[props.account.provider]}
-          <Show when={props.planLabel}> · {props.planLabel} plan</Show>
+          <Show when={props.label !== PROVIDER_NAMES[props.account.provider]}>{PROVIDER_NAMES[props.account.provider]}</Show>
+          <Show when={props.label !== PROVIDER_NAMES[props.account.provider] && props.planLabel}> · </Show>
+          <Show when={props.planLabel}>{props.planLabel} plan</Show>
         </span>
       </header>
       <p class="balance">
