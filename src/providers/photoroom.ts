@@ -16,7 +16,7 @@ import {
   readJson,
 } from './http.ts';
 import type { CallContext } from './http.ts';
-import type { AccountBalance, InputLimits, OperationSpec, ProcessResult, ProviderAdapter, RateLimitSpec, TransportOptions } from './types.ts';
+import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, RateLimitSpec, TransportOptions } from './types.ts';
 
 export const PHOTOROOM_SEGMENT_BASE = 'https://sdk.photoroom.com';
 export const PHOTOROOM_IMAGE_API_BASE = 'https://image-api.photoroom.com';
@@ -74,8 +74,14 @@ export interface PhotoRoomOptions extends TransportOptions {
 }
 
 const OPERATIONS: readonly OperationSpec[] = [
-  { op: 'segment', label: 'Remove Background', unit: 'image', cost: { byPlan: { basic: 1, plus: 0.2 }, chargedOn: 'success' } },
-  { op: 'edit', label: 'Image Editing', unit: 'image', cost: { byPlan: { basic: 5, plus: 1 }, chargedOn: 'success' } },
+  { op: 'segment', label: 'Remove Background', noun: 'a background removal', unit: 'image', cost: { byPlan: { basic: 1, plus: 0.2 }, chargedOn: 'success' } },
+  { op: 'edit', label: 'Image Editing', noun: 'an AI edit', unit: 'image', cost: { byPlan: { basic: 5, plus: 1 }, chargedOn: 'success' } },
+];
+
+/** List prices from photoroom.com/api/pricing (seen through a third-party summary, 2026-06). */
+const PLANS: readonly PlanSpec[] = [
+  { id: 'basic', label: 'Basic', usdPerUnit: 0.02 },
+  { id: 'plus', label: 'Plus', usdPerUnit: 0.1 },
 ];
 
 const RATE_LIMIT: RateLimitSpec = {
@@ -108,6 +114,7 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
   readonly id = 'photoroom' as const;
   readonly displayName = 'PhotoRoom';
   readonly operations = OPERATIONS;
+  readonly plans = PLANS;
   readonly rateLimit = RATE_LIMIT;
   readonly inputLimits = INPUT_LIMITS;
   private readonly segmentBase: string;

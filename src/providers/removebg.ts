@@ -55,7 +55,21 @@ const SIZE_COSTS: Readonly<Record<RemoveBgSize, number>> = {
 };
 
 const OPERATIONS: readonly OperationSpec[] = [
-  { op: 'removebg', label: 'Remove background', unit: 'credit', cost: { bySize: SIZE_COSTS, chargedOn: 'success' } },
+  {
+    op: 'removebg',
+    label: 'Remove background',
+    noun: 'a cutout',
+    sizeNouns: {
+      preview: 'a preview cutout (up to 0.25 MP)',
+      full: 'a full-resolution cutout',
+      '50MP': 'a 50 MP cutout',
+      medium: 'a medium cutout (1.5 MP)',
+      hd: 'an HD cutout (4 MP)',
+      auto: 'a cutout at the best size',
+    },
+    unit: 'credit',
+    cost: { bySize: SIZE_COSTS, chargedOn: 'success' },
+  },
 ];
 
 const RATE_LIMIT: RateLimitSpec = { limit: 500, windowSeconds: 60, unit: 'megapixel-images' };
@@ -86,6 +100,8 @@ export class RemoveBgAdapter implements ProviderAdapter<RemoveBgRequest> {
   readonly id = 'removebg' as const;
   readonly displayName = 'remove.bg';
   readonly operations = OPERATIONS;
+  /** Subscription and pay-as-you-go credits cost the same per call. */
+  readonly plans = [] as const;
   readonly rateLimit = RATE_LIMIT;
   readonly inputLimits = INPUT_LIMITS;
   private readonly base: string;

@@ -23,8 +23,21 @@ export interface OperationSpec {
   /** Matches `op` of the request this adapter takes. */
   op: string;
   label: string;
+  /** How a person names one call in a sentence: "an AI edit costs 5". */
+  noun: string;
+  /** A sharper noun where the requested size changes what is bought (remove.bg). */
+  sizeNouns?: Readonly<Record<string, string>>;
   unit: BalanceUnit;
   cost: OperationCost;
+}
+
+/** A subscription plan whose name changes prices (PhotoRoom's Basic and Plus). */
+export interface PlanSpec {
+  /** As the account endpoint reports it, lower case. */
+  id: string;
+  label: string;
+  /** The published list price of one unit on this plan, where the provider publishes one. */
+  usdPerUnit?: number;
 }
 
 export interface RateLimitSpec {
@@ -80,6 +93,8 @@ export interface ProviderAdapter<Request extends { op: string; image: Blob }> {
   readonly id: ProviderId;
   readonly displayName: string;
   readonly operations: readonly OperationSpec[];
+  /** Plans that change prices; empty where every account pays the same. */
+  readonly plans: readonly PlanSpec[];
   readonly rateLimit: RateLimitSpec;
   readonly inputLimits: InputLimits;
   /** The documented cost of this request; undefined when it depends on a plan not given. */

@@ -33,8 +33,8 @@ export interface WithoutBgOptions extends TransportOptions {
 }
 
 const OPERATIONS: readonly OperationSpec[] = [
-  { op: 'cutout', label: 'Image without background', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },
-  { op: 'alpha', label: 'Alpha matte', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },
+  { op: 'cutout', label: 'Image without background', noun: 'a cutout', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },
+  { op: 'alpha', label: 'Alpha matte', noun: 'an alpha matte', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },
 ];
 
 const RATE_LIMIT: RateLimitSpec = {
@@ -63,6 +63,7 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
   readonly id = 'withoutbg' as const;
   readonly displayName = 'withoutBG';
   readonly operations = OPERATIONS;
+  readonly plans = [] as const;
   readonly rateLimit = RATE_LIMIT;
   readonly inputLimits = INPUT_LIMITS;
   private readonly base: string;

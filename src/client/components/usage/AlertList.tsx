@@ -1,0 +1,29 @@
+import { For, Show } from 'solid-js';
+import type { CreditAlert } from '../../../credits/logic/alerts.ts';
+
+/** Credit alerts, most severe first. Renders props only; dismissing is dispatched. */
+export function AlertList(props: { alerts: readonly CreditAlert[]; onDismiss: (alert: CreditAlert) => void }) {
+  const sorted = () => [...props.alerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
+  return (
+    <Show when={props.alerts.length > 0}>
+      <ul class="credit-alerts" aria-label="Credit alerts">
+        <For each={sorted()}>
+          {(alert) => (
+            <li
+              class={`message ${alert.severity === 'critical' ? 'error' : 'notice'}`}
+              role={alert.severity === 'critical' ? 'alert' : 'status'}
+              data-testid="credit-alert"
+              data-kind={alert.kind}
+              data-key-id={alert.keyId}
+            >
+              <span>{alert.message}</span>
+              <button type="button" class="link" aria-label="Dismiss alert" onClick={() => props.onDismiss(alert)}>
+                ×
+              </button>
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}

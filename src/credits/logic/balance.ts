@@ -1,0 +1,276 @@
+/**
+ * The balance transitions, pure: a call begins (its cost reserved), ends (debited on success only),
+ * breaks ambiguously (pending), and a refresh reconciles everything with the provider's figure.
+ * Each returns the new account and the ledger entries to write, so the caller can store both in
+ * one transaction.
+ */
+import type { AccountBalance, BalanceUnit, ProviderId, RateLimitSpec } from '../../providers/types.ts';
+import { EPSILON, formatUnits, sum, tidy } from './amounts.ts';
+import { pruneRequests } from './policy.ts';
+import type { RefreshPolicy } from './policy.ts';
+import type { KeyAccount, LedgerEntry, ReportedBalance } from './types.ts';
+
+export interface Transition {
+  account: KeyAccount;
+  /** New or changed ledger entries. */
+  entries: LedgerEntry[];
+}
+
+export function newAccount(keyId: string, provider: ProviderId, unit: BalanceUnit, plan?: string): KeyAccount {
+  const account: KeyAccount = { keyId, provider, unit, requests: [], dismissedAlerts: [] };
+  if (plan !== undefined) account.plan = plan.toLowerCase();
+  return account;
+}
+
+/** Costs held back for calls on the wire and calls that may have been charged. */
+export function reservedCost(open: readonly LedgerEntry[]): number {
+  return sum(open.filter((entry) => entry.outcome === 'in-flight' || entry.outcome === 'pending').map((entry) => entry.expectedCost));
+}
+
+/** What a new call may spend: our balance minus everything reserved; undefined when never checked. */
+export function spendable(account: KeyAccount, open: readonly LedgerEntry[]): number | undefined {
+  return account.available === undefined ? undefined : tidy(account.available - reservedCost(open));
+}
+
+export interface BeginCall {
+  entryId: string;
+  operation: string;
+  size?: string;
+  plan?: string;
+  unit: BalanceUnit;
+  expectedCost: number;
+  sandbox: boolean;
+  resultId?: string;
+  /** Rate-limit weight of this request. */
+  weight: number;
+}
+
+export type BeginResult = (Transition & { ok: true; entry: LedgerEntry }) | { ok: false; reason: 'cannot-pay'; spendable: number };
+
+/**
+ * Reserves the call's cost and marks the request in the rate window. Refuses when the balance,
+ * less what other calls (in any tab) have reserved, cannot pay: two tabs never overspend.
+ */
+export function beginCall(account: KeyAccount, open: readonly LedgerEntry[], call: BeginCall, now: number, spec: RateLimitSpec): BeginResult {
+  const left = spendable(account, open);
+  if (!call.sandbox && left !== undefined && left + EPSILON < call.expectedCost) {
+    return { ok: false, reason: 'cannot-pay', spendable: left };
+  }
+  const entry: LedgerEntry = {
+    id: call.entryId,
+    keyId: account.keyId,
+    provider: account.provider,
+    kind: 'call',
+    at: now,
+    operation: call.operation,
+    unit: call.unit,
+    expectedCost: call.sandbox ? 0 : call.expectedCost,
+    charged: 0,
+    outcome: 'in-flight',
+    sandbox: call.sandbox,
+  };
+  if (call.size !== undefined) entry.size = call.size;
+  if (call.plan !== undefined) entry.plan = call.plan;
+  if (call.resultId !== undefined) entry.resultId = call.resultId;
+  const requests = [...pruneRequests(account.requests, now, spec), { at: now, weight: call.weight }];
+  return { ok: true, account: { ...account, requests }, entries: [entry], entry };
+}
+
+export type CallOutcome =
+  | { kind: 'success'; charged?: number; watermarked: boolean; resultId?: string }
+  | { kind: 'error'; errorKind: string; status?: number; retryAfterSeconds?: number }
+  | { kind: 'ambiguous'; status?: number };
+
+/** Errors after which only the account endpoint can say what is left. */
+const REFUSALS: ReadonlySet<string> = new Set(['out-of-credits', 'credits-expired']);
+
+export function finishCall(account: KeyAccount, entry: LedgerEntry, outcome: CallOutcome, now: number): Transition {
+  if (entry.outcome !== 'in-flight') {
+    // Already settled elsewhere (e.g. declared stale by another tab and settled by a refresh).
+    return { account, entries: [] };
+  }
+  const done: LedgerEntry = { ...entry, finishedAt: now };
+  let next: KeyAccount = { ...account };
+
+  if (outcome.kind === 'success') {
+    const free = entry.sandbox === true || outcome.watermarked;
+    const charged = free ? 0 : (outcome.charged ?? entry.expectedCost);
+    done.outcome = 'success';
+    done.charged = tidy(charged);
+    done.source = !free && outcome.charged !== undefined ? 'header' : 'price-table';
+    if (free) done.note = 'Sandbox key: watermarked, free.';
+    if (outcome.resultId !== undefined) done.resultId = outcome.resultId;
+    if (next.available !== undefined) {
+      next.available = tidy(next.available - done.charged);
+      done.balanceAfter = next.available;
+    }
+    if (next.subscriptionLeft !== undefined) {
+      // remove.bg spends subscription credits before pay-as-you-go (the likeliest order; not documented).
+      next.subscriptionLeft = tidy(Math.max(0, next.subscriptionLeft - done.charged));
+    }
+    return { account: next, entries: [done] };
+  }
+
+  if (outcome.kind === 'error') {
+    done.outcome = 'error';
+    done.charged = 0;
+    done.errorKind = outcome.errorKind;
+    if (outcome.status !== undefined) done.status = outcome.status;
+    done.note = 'Failed: nothing charged.';
+    if (next.available !== undefined) done.balanceAfter = next.available;
+    if (outcome.errorKind === 'rate-limited') {
+      next.rateLimitedUntil = now + (outcome.retryAfterSeconds ?? 60) * 1000;
+    }
+    if (REFUSALS.has(outcome.errorKind) || (outcome.errorKind === 'key-rejected' && outcome.status !== undefined)) {
+      next.refreshWanted = 'after-refusal';
+    }
+    return { account: next, entries: [done] };
+  }
+
+  done.outcome = 'pending';
+  done.charged = 0;
+  if (outcome.status !== undefined) done.status = outcome.status;
+  done.note = 'The connection broke after upload: may have been charged. The next balance check settles it.';
+  next = { ...next, refreshWanted: next.refreshWanted ?? 'ambiguous' };
+  return { account: next, entries: [done] };
+}
+
+/** In-flight entries of a tab that closed or hung become pending, so a refresh can settle them. */
+export function expireStaleCalls(
+  account: KeyAccount,
+  open: readonly LedgerEntry[],
+  now: number,
+  policy: Pick<RefreshPolicy, 'inFlightStaleMs'>,
+): Transition {
+  const stale = open.filter((entry) => entry.outcome === 'in-flight' && now - entry.at >= policy.inFlightStaleMs);
+  if (stale.length === 0) return { account, entries: [] };
+  return {
+    account: { ...account, refreshWanted: account.refreshWanted ?? 'ambiguous' },
+    entries: stale.map((entry) => ({
+      ...entry,
+      outcome: 'pending' as const,
+      note: 'No answer was recorded (the tab closed or stopped): may have been charged. The next balance check settles it.',
+    })),
+  };
+}
+
+export function reportedFrom(balance: AccountBalance, now: number): ReportedBalance {
+  const reported: ReportedBalance = { unit: balance.unit, available: balance.available, source: balance.source, at: now };
+  if (balance.subscription !== undefined) reported.subscription = balance.subscription;
+  if (balance.plan !== undefined) reported.plan = balance.plan.toLowerCase();
+  if (balance.payg !== undefined) reported.payg = balance.payg;
+  if (balance.enterprise !== undefined) reported.enterprise = balance.enterprise;
+  if (balance.freeCalls !== undefined) reported.freeCalls = balance.freeCalls;
+  if (balance.expiresAt !== undefined) reported.expiresAt = balance.expiresAt.toISOString();
+  return reported;
+}
+
+/** Marks an account call in the rate window and the 45-second gap, whether or not it succeeds. */
+export function markRefreshAttempt(account: KeyAccount, now: number, spec: RateLimitSpec): KeyAccount {
+  return { ...account, lastRefreshAttemptAt: now, requests: [...pruneRequests(account.requests, now, spec), { at: now, weight: 1 }] };
+}
+
+export function markRateLimited(account: KeyAccount, now: number, retryAfterSeconds: number | undefined): KeyAccount {
+  return { ...account, rateLimitedUntil: now + (retryAfterSeconds ?? 60) * 1000 };
+}
+
+export interface RefreshIds {
+  /** Id for a correction or opening entry, if one is needed. */
+  newEntryId: string;
+}
+
+/**
+ * The server's figure wins. The difference between it and ours first settles pending calls, oldest
+ * first (charged when the balance fell by at least their cost), and whatever remains is written as a
+ * visible correction entry. Never called while a call is in flight (see decideRefresh).
+ */
+export function applyRefresh(
+  account: KeyAccount,
+  open: readonly LedgerEntry[],
+  reported: ReportedBalance,
+  ids: RefreshIds,
+  now: number,
+): Transition {
+  const entries: LedgerEntry[] = [];
+  const server = tidy(reported.available);
+  const next: KeyAccount = {
+    ...account,
+    unit: reported.unit,
+    available: server,
+    reported,
+    lastRefreshedAt: now,
+  };
+  delete next.refreshWanted;
+  if (reported.plan !== undefined) next.plan = reported.plan;
+
+  if (account.provider === 'removebg' && reported.subscription !== undefined) {
+    next.subscriptionLeft = reported.subscription;
+    const previousLeft = account.subscriptionLeft;
+    // A renewal raises the subscription credits: start a new cycle's peak.
+    const renewed = previousLeft !== undefined && reported.subscription > previousLeft + EPSILON;
+    next.subscriptionPeak = renewed ? reported.subscription : Math.max(account.subscriptionPeak ?? 0, reported.subscription);
+  }
+
+  if (account.available === undefined) {
+    entries.push({
+      id: ids.newEntryId,
+      keyId: account.keyId,
+      provider: account.provider,
+      kind: 'opening',
+      at: now,
+      operation: '',
+      unit: reported.unit,
+      expectedCost: 0,
+      charged: 0,
+      source: 'account-refresh',
+      outcome: 'settled',
+      balanceAfter: server,
+      note: `First balance check: ${formatUnits(server, reported.unit)}.`,
+    });
+    // Calls that broke before the first check cannot be told apart from earlier spending.
+    for (const entry of open.filter((candidate) => candidate.outcome === 'pending')) {
+      entries.push({ ...entry, outcome: 'settled', charged: 0, source: 'account-refresh', note: 'Broke before the first balance check; included in the opening balance.' });
+    }
+    return { account: next, entries };
+  }
+
+  // Positive: the provider took this much more than we counted.
+  let unexplained = tidy(account.available - server);
+  let running = account.available;
+  const pending = open.filter((entry) => entry.outcome === 'pending').sort((a, b) => a.at - b.at);
+  for (const entry of pending) {
+    const charged = unexplained + EPSILON >= entry.expectedCost && entry.expectedCost > 0;
+    const amount = charged ? entry.expectedCost : 0;
+    unexplained = tidy(unexplained - amount);
+    running = tidy(running - amount);
+    entries.push({
+      ...entry,
+      outcome: 'settled',
+      charged: amount,
+      source: 'account-refresh',
+      balanceAfter: running,
+      note: charged ? 'Charged although the result did not arrive (confirmed by the balance).' : 'Not charged (confirmed by the balance).',
+    });
+  }
+  if (Math.abs(unexplained) > EPSILON) {
+    entries.push({
+      id: ids.newEntryId,
+      keyId: account.keyId,
+      provider: account.provider,
+      kind: 'correction',
+      at: now,
+      operation: '',
+      unit: reported.unit,
+      expectedCost: 0,
+      charged: unexplained,
+      source: 'account-refresh',
+      outcome: 'settled',
+      balanceAfter: server,
+      note:
+        unexplained > 0
+          ? `The provider reports ${formatUnits(unexplained, reported.unit)} less than counted here (used elsewhere, or charged differently).`
+          : `The provider reports ${formatUnits(-unexplained, reported.unit)} more than counted here (top-up, renewal or refund).`,
+    });
+  }
+  return { account: next, entries };
+}
