@@ -13,6 +13,8 @@ import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { MessageBar } from './components/MessageBar.tsx';
 import { KeysPanel } from './components/KeysPanel.tsx';
 import { PaidExports } from './components/PaidExports.tsx';
+import { UsageView } from './components/usage/UsageView.tsx';
+import { CreditsContext } from './state/credits.ts';
 
 export function App() {
   const editor = createEditor();
@@ -82,6 +84,16 @@ export function App() {
               </div>
               <PaidExports />
             </section>
+          )}
+        </Show>
+        <Show when={accounts.credits()}>
+          {(credits) => (
+            <CreditsContext.Provider value={credits()}>
+              <details class="usage-panel" data-testid="usage-panel" open={credits().alerts().length > 0}>
+                <summary>Usage and balances</summary>
+                <UsageView planLabels={{ basic: 'Basic', plus: 'Plus' }} />
+              </details>
+            </CreditsContext.Provider>
           )}
         </Show>
       </main>

@@ -34,7 +34,7 @@ export class KeyUnreadableError extends Error {
 export interface KeyVault {
   list(): Promise<StoredKey[]>;
   /** Saves the key for a provider, replacing the one it had. */
-  add(provider: ProviderId, secret: string, options?: { sandbox?: boolean }): Promise<StoredKey>;
+  add(provider: ProviderId, secret: string, options?: { sandbox?: boolean; id?: string }): Promise<StoredKey>;
   /** The plain key, for one request to its provider. */
   reveal(id: string): Promise<string>;
   forget(id: string): Promise<void>;
@@ -82,7 +82,7 @@ export async function openKeyVault(name = 'cutwise-keys'): Promise<KeyVault> {
 
     async add(provider, secret, options = {}) {
       const trimmed = secret.trim();
-      const id = crypto.randomUUID();
+      const id = options.id ?? crypto.randomUUID();
       const sealed = await seal(await wrappingKey(), trimmed, bindingOf({ id, provider }));
       const record: KeyRecord = {
         id,

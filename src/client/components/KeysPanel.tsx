@@ -3,31 +3,39 @@ import { useProviders } from '../state/context.ts';
 import { PROVIDER_IDS, type Account } from '../state/accounts.ts';
 import { PROVIDER_NAMES, REMOVEBG_SHUTDOWN_NOTICE } from '../../providers/index.ts';
 import { ENDPOINT_FIELDS } from '../../providers/endpoints.ts';
-import type { AccountBalance, ProviderId } from '../../providers/types.ts';
+import type { ProviderId } from '../../providers/types.ts';
+import { planName } from '../../providers/offers.ts';
+import type { KeyAccount } from '../../credits/logic/types.ts';
 
-function balanceWords(balance: AccountBalance): string {
-  const unit = balance.unit === 'image' ? 'images' : 'credits';
-  let left = `${balance.available} ${unit} left`;
-  if (balance.provider === 'removebg') {
+function balanceWords(account: KeyAccount): string {
+  const unit = account.unit === 'image' ? 'images' : 'credits';
+  const reported = account.reported;
+  let left = `${account.available} ${unit} left`;
+  if (account.provider === 'removebg') {
     // remove.bg's figures are parts of the total, not a monthly allowance.
     const split = [
-      balance.subscription ? `${balance.subscription} subscription` : '',
-      balance.payg ? `${balance.payg} pay-as-you-go` : '',
-      balance.enterprise ? `${balance.enterprise} enterprise` : '',
+      reported?.subscription ? `${reported.subscription} subscription` : '',
+      reported?.payg ? `${reported.payg} pay-as-you-go` : '',
+      reported?.enterprise ? `${reported.enterprise} enterprise` : '',
     ].filter(Boolean);
-    if (split.length > 0) left += ` (${split.join(', ')})`;
-  } else if (balance.subscription) {
-    left = `${balance.available} of ${balance.subscription} ${unit} left`;
+    if (split.length > 0) left += ` (${split.join(', ')} at the last check)`;
+  } else if (reported?.subscription) {
+    left = `${account.available} of ${reported.subscription} ${unit} left`;
   }
   const parts = [left];
-  if (balance.plan) parts.push(`${balance.plan.charAt(0).toUpperCase()}${balance.plan.slice(1)} plan`);
-  if (balance.freeCalls !== undefined) parts.push(`${balance.freeCalls} free previews this month`);
-  if (balance.expiresAt) parts.push(`expires ${balance.expiresAt.toLocaleDateString()}`);
+  if (account.plan) parts.push(`${planName(account.plan)} plan`);
+  if (reported?.freeCalls !== undefined) parts.push(`${reported.freeCalls} free previews this month`);
+  if (reported?.expiresAt) parts.push(`expires ${new Date(reported.expiresAt).toLocaleDateString()}`);
   return parts.join(' · ');
 }
 
 function SavedKey(props: { provider: ProviderId; account: Account }) {
   const { accounts } = useProviders();
+  const balance = () => accounts.balanceOf(props.provider);
+  const checking = () => {
+    const keyId = props.account.key.id;
+    return accounts.credits()?.state.refreshing[keyId] === true;
+  };
   return (
     <div class="saved-key">
       <span>
@@ -35,8 +43,8 @@ function SavedKey(props: { provider: ProviderId; account: Account }) {
         <Show when={props.account.key.sandbox}> (sandbox: free, watermarked)</Show>
       </span>
       <span data-testid={`balance-${props.provider}`}>
-        <Show when={props.account.balance} fallback={props.account.checking ? 'Checking…' : 'Balance not known yet'}>
-          {(balance) => <>{balanceWords(balance())}</>}
+        <Show when={balance()?.available !== undefined && balance()} fallback={checking() ? 'Checking…' : 'Balance not known yet'}>
+          {(known) => <>{balanceWords(known())}</>}
         </Show>
       </span>
       <Show when={props.account.problem}>
@@ -47,7 +55,7 @@ function SavedKey(props: { provider: ProviderId; account: Account }) {
         )}
       </Show>
       <span class="actions">
-        <button type="button" disabled={props.account.checking} onClick={() => void accounts.refresh(props.provider)}>
+        <button type="button" disabled={checking()} onClick={() => void accounts.refresh(props.provider)}>
           Refresh
         </button>
         <button type="button" data-testid={`forget-${props.provider}`} onClick={() => void accounts.forget(props.provider)}>

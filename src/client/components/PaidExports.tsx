@@ -2,6 +2,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { useEditor, useProviders } from '../state/context.ts';
 import { DEFAULT_AI_EDIT, type AiEditChoices } from '../../providers/offers.ts';
+import { PreflightNotice } from './usage/PreflightNotice.tsx';
 
 const SHADOWS: Array<{ value: AiEditChoices['shadow']; label: string }> = [
   { value: 'none', label: 'No shadow' },
@@ -100,6 +101,20 @@ export function PaidExports() {
           </button>
         )}
       </For>
+      <Show when={paid.pending()}>
+        {(action) => (
+          <div class="preflight" aria-label={action().title}>
+            <strong>{action().title}</strong>
+            <PreflightNotice
+              preflight={action().preflight}
+              now={Date.now()}
+              busy={Boolean(editor.state.job)}
+              onPay={() => void action().pay()}
+              onDevice={() => paid.dismiss()}
+            />
+          </div>
+        )}
+      </Show>
       <Show when={accounts.state.accounts.photoroom}>
         <AiEditForm />
       </Show>

@@ -1,25 +1,30 @@
 /**
- * Provider keys and accounts (main thread): which keys are saved (masked), each account's plan and
- * balance, and the base URLs the adapters use. Keys stay in the vault; a request decrypts its key
- * just for that request. Created per app instance and handed down by context.
+ * Provider keys and accounts (main thread): which keys are saved (masked), the base URLs the
+ * adapters use, and every paid call and balance check, which go through the credits coordinator so
+ * the balance stays right across tabs. Keys stay in the vault; a request decrypts its key just for
+ * that request. Created per app instance and handed down by context.
  */
-import { createMemo } from 'solid-js';
+import { createMemo, createSignal, getOwner, runWithOwner, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { ProviderError, PROVIDER_NAMES, isPhotoRoomSandboxKey } from '../../providers/index.ts';
-import type { AccountBalance, ProviderId } from '../../providers/types.ts';
+import type { ProcessResult, ProviderId } from '../../providers/types.ts';
 import { checkBaseUrl, createAdapters, emptyEndpoints, type AdapterSet, type ProviderEndpoints } from '../../providers/endpoints.ts';
+import type { HdRequests } from '../../providers/offers.ts';
+import type { PhotoRoomEditRequest } from '../../providers/photoroom.ts';
 import { openKeyVault, type KeyVault, type StoredKey } from '../../keys/vault.ts';
 import { openEndpointStore, type EndpointStore } from '../../settings/provider-endpoints.ts';
+import { createCreditsCoordinator, type CreditsCoordinator, type KeyRef } from '../../credits/coordinator.ts';
+import type { Preflight } from '../../credits/logic/preflight.ts';
+import { openCreditsStore } from '../../credits/persistence/store.ts';
+import { browserTabSync } from '../../credits/tabs.ts';
+import { createCreditsUi, type CreditsUi } from './credits.ts';
 
 export const PROVIDER_IDS = Object.keys(PROVIDER_NAMES) as ProviderId[];
 
 export interface Account {
   key: StoredKey;
-  balance?: AccountBalance;
-  checkedAt?: number;
-  /** Why the last check failed, in words a person understands. */
+  /** Why the key could not be checked when it was added, in words a person understands. */
   problem?: string;
-  checking: boolean;
 }
 
 export interface AccountsState {
@@ -33,67 +38,107 @@ export interface AccountsState {
 
 export type AddKeyOutcome = { saved: true; account: Account } | { saved: false; reason: string };
 
+/** A request any adapter takes, paired with its provider. */
+export type PaidRequest =
+  | { provider: 'photoroom'; request: HdRequests['photoroom'] | PhotoRoomEditRequest }
+  | { provider: 'removebg'; request: HdRequests['removebg'] }
+  | { provider: 'withoutbg'; request: HdRequests['withoutbg'] };
+
 export interface AccountsDeps {
   openVault?: () => Promise<KeyVault>;
   openEndpoints?: () => Promise<EndpointStore>;
+  openCoordinator?: (secretFor: (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>) => Promise<CreditsCoordinator>;
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+async function openBrowserCoordinator(secretFor: (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>) {
+  return createCreditsCoordinator({ store: await openCreditsStore(), ...browserTabSync(), secretFor });
+}
+
+interface Opened {
+  vault: KeyVault;
+  endpointStore: EndpointStore;
+  coordinator: CreditsCoordinator;
+}
+
 export function createAccounts(deps: AccountsDeps = {}) {
   const [state, setState] = createStore<AccountsState>({ ready: false, accounts: {}, endpoints: emptyEndpoints() });
-  const adapters = createMemo<AdapterSet>(() => createAdapters(unwrapEndpoints(state.endpoints)));
-  let vault: KeyVault | undefined;
-  let endpointStore: EndpointStore | undefined;
+  const adapters = createMemo<AdapterSet>(() => createAdapters(copyEndpoints(state.endpoints)));
+  const [credits, setCredits] = createSignal<CreditsUi>();
+  const owner = getOwner();
 
-  const ready = (async () => {
+  async function secretFor(keyId: string): Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined> {
+    const provider = PROVIDER_IDS.find((candidate) => state.accounts[candidate]?.key.id === keyId);
+    if (!provider || !opened) return undefined;
+    return { secret: await opened.vault.reveal(keyId), adapter: adapters()[provider] };
+  }
+
+  let opened: Opened | undefined;
+  const ready: Promise<Opened | undefined> = (async () => {
     try {
-      [vault, endpointStore] = await Promise.all([
+      const [vault, endpointStore, coordinator] = await Promise.all([
         (deps.openVault ?? openKeyVault)(),
         (deps.openEndpoints ?? openEndpointStore)(),
+        (deps.openCoordinator ?? openBrowserCoordinator)(secretFor),
       ]);
+      opened = { vault, endpointStore, coordinator };
       const [keys, endpoints] = await Promise.all([vault.list(), endpointStore.load()]);
       setState('endpoints', endpoints);
-      for (const key of keys) setState('accounts', key.provider, { key, checking: false });
+      for (const key of keys) setState('accounts', key.provider, { key });
       setState('ready', true);
-      return keys;
+      runWithOwner(owner, () => setCredits(createCreditsUi(coordinator, { refreshKey: (keyId) => refreshKey(keyId, 'user') })));
+      return opened;
     } catch (error) {
       setState({ ready: true, unavailable: `Keys cannot be saved in this browser: ${describe(error)}` });
-      return [];
+      return undefined;
     }
   })();
   // Balances may have moved since the last visit (other devices, the provider's dashboard).
-  void ready.then((keys) => Promise.all(keys.map((key) => refresh(key.provider))));
+  void ready.then(async (open) => {
+    if (!open) return;
+    const refs = await Promise.all(PROVIDER_IDS.filter((provider) => state.accounts[provider]).map((provider) => keyRef(provider)));
+    await open.coordinator.refreshStale(refs);
+  });
 
-  function requireVault(): KeyVault {
-    if (!vault) throw new Error(state.unavailable ?? 'Keys are still loading.');
-    return vault;
+  async function requireOpened(): Promise<Opened> {
+    const open = await ready;
+    if (!open) throw new Error(state.unavailable ?? 'Keys cannot be used in this browser.');
+    return open;
   }
 
-  async function fetchBalance(provider: ProviderId, secret: string): Promise<AccountBalance> {
-    return adapters()[provider].fetchAccount(secret);
+  async function keyRef(provider: ProviderId): Promise<KeyRef> {
+    const { vault } = await requireOpened();
+    const account = state.accounts[provider];
+    if (!account) throw new Error(`No ${PROVIDER_NAMES[provider]} key is saved. Add one in Keys.`);
+    return { keyId: account.key.id, provider, secret: await vault.reveal(account.key.id), adapter: adapters()[provider] };
   }
 
-  /** Checks a key with its provider's account endpoint before saving it. */
+  /** Saves a key, then checks it with its provider's account endpoint; a rejected key is not kept. */
   async function addKey(provider: ProviderId, secret: string): Promise<AddKeyOutcome> {
-    await ready;
     const trimmed = secret.trim();
     if (trimmed === '') return { saved: false, reason: `Paste your ${PROVIDER_NAMES[provider]} API key first.` };
-    let balance: AccountBalance | undefined;
-    let problem: string | undefined;
+    let open: Opened;
     try {
-      balance = await fetchBalance(provider, trimmed);
+      open = await requireOpened();
     } catch (error) {
-      // A rejected key is not worth keeping; a provider we cannot reach now may still take it later.
-      if (error instanceof ProviderError && error.kind === 'key-rejected') return { saved: false, reason: error.message };
-      problem = `Saved, but not checked yet: ${describe(error)}`;
+      return { saved: false, reason: describe(error) };
     }
-    const key = await requireVault().add(provider, trimmed, { sandbox: provider === 'photoroom' && isPhotoRoomSandboxKey(trimmed) });
-    const account: Account = { key, checking: false };
-    if (balance) Object.assign(account, { balance, checkedAt: Date.now() });
-    if (problem) account.problem = problem;
+    const previous = state.accounts[provider];
+    // Checked under a fresh id before it replaces anything: a rejected key leaves the old one in place.
+    const keyId = crypto.randomUUID();
+    const outcome = await open.coordinator.addKey({ keyId, provider, secret: trimmed, adapter: adapters()[provider] });
+    const error = outcome.status === 'failed' ? outcome.error : undefined;
+    if (error instanceof ProviderError && error.kind === 'key-rejected') {
+      await open.coordinator.forgetKey(keyId, { dropLedger: true });
+      return { saved: false, reason: error.message };
+    }
+    const key = await open.vault.add(provider, trimmed, { id: keyId, sandbox: provider === 'photoroom' && isPhotoRoomSandboxKey(trimmed) });
+    if (previous) await open.coordinator.forgetKey(previous.key.id);
+    // A provider we cannot reach now may still take the key later.
+    const account: Account = error === undefined ? { key } : { key, problem: `Saved, but not checked yet: ${describe(error)}` };
     setState('accounts', provider, reconcile(account));
     return { saved: true, account };
   }
@@ -101,54 +146,85 @@ export function createAccounts(deps: AccountsDeps = {}) {
   async function forget(provider: ProviderId): Promise<void> {
     const account = state.accounts[provider];
     if (!account) return;
-    await requireVault().forget(account.key.id);
+    const open = await requireOpened();
+    await open.vault.forget(account.key.id);
+    await open.coordinator.forgetKey(account.key.id);
     setState('accounts', provider, undefined);
   }
 
-  async function refresh(provider: ProviderId): Promise<void> {
-    const account = state.accounts[provider];
-    if (!account) return;
-    setState('accounts', provider, 'checking', true);
-    try {
-      const balance = await withKey(provider, (secret) => fetchBalance(provider, secret));
-      setState('accounts', provider, { balance, checkedAt: Date.now(), problem: undefined });
-    } catch (error) {
-      setState('accounts', provider, 'problem', describe(error));
-    } finally {
-      if (state.accounts[provider]) setState('accounts', provider, 'checking', false);
-    }
+  async function refreshKey(keyId: string, reason: 'user' | 'after-refusal') {
+    const provider = PROVIDER_IDS.find((candidate) => state.accounts[candidate]?.key.id === keyId);
+    if (!provider) return undefined;
+    const open = await requireOpened();
+    return open.coordinator.refresh(await keyRef(provider), reason);
   }
 
-  /** Runs `use` with the decrypted key; the plain key lives only for that call. */
-  async function withKey<T>(provider: ProviderId, use: (secret: string, adapters: AdapterSet) => Promise<T>): Promise<T> {
-    await ready;
-    const account = state.accounts[provider];
-    if (!account) throw new Error(`No ${PROVIDER_NAMES[provider]} key is saved. Add one in Keys.`);
-    return use(await requireVault().reveal(account.key.id), adapters());
+  /** What this call would cost and whether the balance can pay, before anything is sent. */
+  async function preflight(paid: PaidRequest): Promise<Preflight> {
+    const open = await requireOpened();
+    const ref = await keyRef(paid.provider);
+    return open.coordinator.preflight({ ...ref, request: paid.request });
+  }
+
+  /** One paid call through the credits coordinator: debited on success only, never on an error. */
+  async function paidCall(paid: PaidRequest, options: { signal: AbortSignal; resultId: string; megapixels: number }): Promise<ProcessResult> {
+    const open = await requireOpened();
+    const ref = await keyRef(paid.provider);
+    const outcome = await open.coordinator.paidCall({ ...ref, request: paid.request, ...options });
+    if (outcome.status === 'done') return outcome.result;
+    if (outcome.status === 'failed') {
+      if (outcome.error.kind === 'ambiguous' || options.signal.aborted) options.signal.throwIfAborted();
+      throw outcome.error;
+    }
+    throw new Error(outcome.message);
   }
 
   /** Saves one base URL ('' = back to the provider's own host); returns why not, if refused. */
   async function setEndpoint(provider: ProviderId, field: string, value: string): Promise<string | undefined> {
-    await ready;
     let url = '';
     if (value.trim() !== '') {
       const checked = checkBaseUrl(value);
       if (!checked.ok) return checked.reason;
       url = checked.url;
     }
+    let open: Opened;
+    try {
+      open = await requireOpened();
+    } catch (error) {
+      return describe(error);
+    }
     const next: Record<string, string> = { ...(state.endpoints[provider] as Record<string, string>) };
     if (url) next[field] = url;
     else delete next[field];
-    if (!endpointStore) return state.unavailable ?? 'Settings are still loading.';
-    await endpointStore.save(provider, next);
+    await open.endpointStore.save(provider, next);
     setState('endpoints', provider, reconcile(next));
     return undefined;
   }
 
-  return { state, ready, adapters, addKey, forget, refresh, withKey, setEndpoint };
+  const balanceOf = (provider: ProviderId) => {
+    const keyId = state.accounts[provider]?.key.id;
+    return keyId === undefined ? undefined : credits()?.state.accounts.find((account) => account.keyId === keyId);
+  };
+
+  return {
+    state,
+    ready,
+    adapters,
+    credits: credits as Accessor<CreditsUi | undefined>,
+    balanceOf,
+    addKey,
+    forget,
+    refresh: (provider: ProviderId) => {
+      const keyId = state.accounts[provider]?.key.id;
+      return keyId === undefined ? Promise.resolve() : (credits()?.refresh(keyId) ?? Promise.resolve());
+    },
+    preflight,
+    paidCall,
+    setEndpoint,
+  };
 }
 
-function unwrapEndpoints(endpoints: ProviderEndpoints): ProviderEndpoints {
+function copyEndpoints(endpoints: ProviderEndpoints): ProviderEndpoints {
   return {
     photoroom: { ...endpoints.photoroom },
     removebg: { ...endpoints.removebg },

@@ -1,14 +1,15 @@
 /**
  * What a paid provider can make of the current image, what it costs on the user's plan, and the
- * actions that ask for it (main thread). Results go through editor.runRemote, so they land in the
- * same compare view and downloads as on-device cutouts.
+ * actions that ask for it (main thread). Every paid action first shows its preflight (cost and
+ * balance in words, or why it cannot run); the call itself goes through the credits coordinator.
+ * Results go through editor.runRemote, so they land in the same compare view and downloads.
  */
-import { createMemo, type Accessor } from 'solid-js';
+import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { PROVIDER_NAMES } from '../../providers/index.ts';
 import { aiEditRequest, costInWords, HD_OPERATION, hdRequest, type AiEditChoices } from '../../providers/offers.ts';
-import type { AdapterSet } from '../../providers/endpoints.ts';
-import type { ProcessResult, ProviderId } from '../../providers/types.ts';
-import { PROVIDER_IDS, type Accounts } from './accounts.ts';
+import type { ProviderId } from '../../providers/types.ts';
+import type { Preflight } from '../../credits/logic/preflight.ts';
+import { PROVIDER_IDS, type Accounts, type PaidRequest } from './accounts.ts';
 import type { Editor } from './editor.ts';
 
 export interface PaidOffer {
@@ -18,15 +19,26 @@ export interface PaidOffer {
   cost: string;
 }
 
+/** A paid action waiting for the person to confirm what its preflight says. */
+export interface PendingPaidAction {
+  title: string;
+  preflight: Preflight;
+  /** Runs the call; only offered when the preflight allows it. */
+  pay: () => Promise<boolean>;
+}
+
 export function createPaidExports(editor: Editor, accounts: Accounts) {
+  const [pending, setPending] = createSignal<PendingPaidAction>();
+
   function costOf(provider: ProviderId, op: string, size?: string): string {
     const operation = accounts.adapters()[provider].operations.find((candidate) => candidate.op === op);
     const account = accounts.state.accounts[provider];
+    const balance = accounts.balanceOf(provider);
     if (!operation) return 'cost unknown';
     return costInWords(operation, {
       sandbox: account?.key.sandbox,
-      plan: account?.balance?.plan,
-      available: account?.balance?.available,
+      plan: balance?.plan,
+      available: balance?.available,
       size,
     });
   }
@@ -40,39 +52,58 @@ export function createPaidExports(editor: Editor, accounts: Accounts) {
 
   const aiEditCost = createMemo(() => (accounts.state.accounts.photoroom ? costOf('photoroom', 'edit') : undefined));
 
-  function paidCall(
-    provider: ProviderId,
-    madeBy: string,
-    run: (file: File, secret: string, adapters: AdapterSet, signal: AbortSignal) => Promise<ProcessResult>,
-  ): Promise<boolean> {
+  function run(madeBy: string, build: (file: File) => PaidRequest): Promise<boolean> {
+    const current = editor.result();
+    const megapixels = current ? (current.width * current.height) / 1e6 : 1;
+    const provider = build(new File([], '')).provider;
     const label = `Sending to ${PROVIDER_NAMES[provider]}… (charged only if it succeeds)`;
     return editor.runRemote(label, async (file, signal) => {
-      const result = await accounts.withKey(provider, (secret, adapters) => run(file, secret, adapters, signal));
-      void accounts.refresh(provider);
+      const result = await accounts.paidCall(build(file), { signal, resultId: String(current?.id ?? ''), megapixels });
       return { image: result.image, providerName: PROVIDER_NAMES[provider], madeBy, watermarked: result.watermarked };
     });
   }
 
-  function exportHd(provider: ProviderId): Promise<boolean> {
-    return paidCall(provider, `${PROVIDER_NAMES[provider]} HD`, (file, secret, adapters, signal) => {
+  /** Works out the preflight and waits for the person to pay or keep the on-device result. */
+  async function propose(title: string, madeBy: string, build: (file: File) => PaidRequest): Promise<void> {
+    const file = editor.result()?.sourceFile;
+    if (!file) return;
+    try {
+      const preflight = await accounts.preflight(build(file));
+      setPending({
+        title,
+        preflight,
+        pay: () => {
+          setPending(undefined);
+          return run(madeBy, build);
+        },
+      });
+    } catch (error) {
+      editor.showMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  function exportHd(provider: ProviderId): Promise<void> {
+    const build = (file: File): PaidRequest => {
       switch (provider) {
         case 'photoroom':
-          return adapters.photoroom.process(hdRequest('photoroom', file, file.name), secret, signal);
+          return { provider, request: hdRequest('photoroom', file, file.name) };
         case 'removebg':
-          return adapters.removebg.process(hdRequest('removebg', file, file.name), secret, signal);
+          return { provider, request: hdRequest('removebg', file, file.name) };
         case 'withoutbg':
-          return adapters.withoutbg.process(hdRequest('withoutbg', file, file.name), secret, signal);
+          return { provider, request: hdRequest('withoutbg', file, file.name) };
       }
-    });
+    };
+    return propose(`HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
   }
 
-  function aiEdit(choices: AiEditChoices): Promise<boolean> {
-    return paidCall('photoroom', 'PhotoRoom AI edit', (file, secret, adapters, signal) =>
-      adapters.photoroom.process(aiEditRequest(file, file.name, choices), secret, signal),
-    );
+  function aiEdit(choices: AiEditChoices): Promise<void> {
+    return propose('AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) => ({
+      provider: 'photoroom',
+      request: aiEditRequest(file, file.name, choices),
+    }));
   }
 
-  return { hdOffers, aiEditCost, exportHd, aiEdit };
+  return { hdOffers, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
 }
 
 export type PaidExports = ReturnType<typeof createPaidExports>;
