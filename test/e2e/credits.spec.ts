@@ -1,0 +1,213 @@
+/**
+ * Credit-awareness end to end, in real Chromium against the local fakes: a scripted run of mixed
+ * paid calls (successes, 402, 429, 5xx, a connection cut mid-response) must end with every
+ * displayed balance equal to the provider's own figure, with account calls within the limits;
+ * two tabs paying at once; the alerts at their thresholds; remove.bg's charge header unreadable.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { startFakeProvider, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
+import { encodePng, exactTruthOnColour } from '../support/images.ts';
+import { dropFile } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+type Provider = 'photoroom' | 'removebg' | 'withoutbg';
+const KEYS: Record<Provider, string> = {
+  photoroom: 'pr_credits_live_7d1e',
+  removebg: 'rb_credits_key_93ab',
+  withoutbg: 'wb_credits_key_40fc',
+};
+
+let photoroom: PhotoRoomFake;
+let removebg: RemoveBgFake;
+let withoutbg: WithoutBgFake;
+let fakes: Record<Provider, PhotoRoomFake | RemoveBgFake | WithoutBgFake>;
+let context: BrowserContext;
+let page: Page;
+let startedAt = 0;
+const { photo } = exactTruthOnColour([46, 139, 87]);
+const photoPng = encodePng(photo);
+
+const ACCOUNT_PATHS = new Set(['/v2/account', '/v1/account', '/v1.0/account', '/available-credit']);
+const accountCalls = (provider: Provider) => fakes[provider].requests.filter((request) => ACCOUNT_PATHS.has(request.path)).length;
+
+async function shownBalance(on: Page, provider: Provider): Promise<number | undefined> {
+  const value = await on.locator(`[data-testid=key-balance][data-provider=${provider}] [data-testid=key-balance-amount]`).getAttribute('data-value');
+  return value === null || value === '' ? undefined : Number(value);
+}
+
+async function openPanel(on: Page, testId: string): Promise<void> {
+  const panel = on.getByTestId(testId);
+  if (!(await panel.evaluate((element) => (element as HTMLDetailsElement).open))) await panel.locator('summary').first().click();
+}
+
+/** One paid action as a person does it: the button, the preflight, Pay; then its outcome. */
+async function pay(on: Page, action: Provider | 'edit'): Promise<string> {
+  // Clear the last outcome so the next message on screen is this call's.
+  const shown = on.getByTestId('message');
+  if ((await shown.count()) > 0) await shown.getByRole('button', { name: 'Dismiss' }).click();
+  if (action === 'edit') {
+    const form = on.getByTestId('ai-edit-form');
+    if (!(await form.isVisible())) await on.getByText('AI edit with PhotoRoom').click();
+    await on.getByTestId('ai-edit-run').click();
+  } else {
+    await on.getByTestId(`hd-${action}`).click();
+  }
+  const preflight = on.getByTestId('preflight');
+  await expect(preflight).toBeVisible();
+  if ((await preflight.getAttribute('data-status')) === 'blocked') {
+    const text = (await on.getByTestId('preflight-sentence').textContent()) ?? '';
+    await on.getByTestId('preflight-on-device').click();
+    return `blocked: ${text}`;
+  }
+  await on.getByTestId('preflight-pay').click();
+  await expect(on.getByTestId('progress')).toHaveCount(0, { timeout: 120_000 });
+  const message = on.getByTestId('message');
+  await expect(message).toBeVisible();
+  return (await message.textContent()) ?? '';
+}
+
+test.beforeAll(async ({ browser }) => {
+  [photoroom, removebg, withoutbg] = await Promise.all([
+    startFakeProvider('photoroom'),
+    // The charge header hidden from the page: debits must come from the price table.
+    startFakeProvider('removebg', { exposeHeaders: false }),
+    startFakeProvider('withoutbg'),
+  ]);
+  fakes = { photoroom, removebg, withoutbg };
+  photoroom.setBalance(KEYS.photoroom, 40);
+  photoroom.setPlan(KEYS.photoroom, 'basic');
+  removebg.setCredits(KEYS.removebg, { subscription: 5, payg: 0, freeCalls: 0 });
+  withoutbg.setBalance(KEYS.withoutbg, 20);
+  // Ten days from now: inside the 14-day warning, outside the 7-day one.
+  const expiry = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+  withoutbg.setExpiration(KEYS.withoutbg, expiry);
+
+  context = await browser.newContext();
+  page = await context.newPage();
+  await page.goto('/');
+  await openPanel(page, 'keys-panel');
+  await page.locator('details.advanced summary').click();
+  for (const [testId, url] of [
+    ['endpoint-photoroom-segmentBase', photoroom.url],
+    ['endpoint-photoroom-imageApiBase', photoroom.url],
+    ['endpoint-removebg-base', removebg.url],
+    ['endpoint-withoutbg-base', withoutbg.url],
+  ] as const) {
+    await page.getByTestId(testId).fill(url);
+    await page.getByTestId(testId).dispatchEvent('change');
+  }
+  startedAt = Date.now();
+  for (const provider of Object.keys(KEYS) as Provider[]) {
+    await page.getByTestId(`key-input-${provider}`).fill(KEYS[provider]);
+    await page.getByTestId(`add-key-${provider}`).click();
+    await expect(page.getByTestId(`key-masked-${provider}`)).toBeVisible();
+  }
+  await dropFile(page, photoPng, 'studio.png', 'image/png');
+  await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
+  await openPanel(page, 'usage-panel');
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await Promise.all([photoroom?.close(), removebg?.close(), withoutbg?.close()]);
+});
+
+test('22 mixed paid calls with 402, 429, 5xx and a cut connection end with zero drift', async () => {
+  test.setTimeout(420_000);
+  const outcomes: string[] = [];
+  const step = async (action: Provider | 'edit', expectText: RegExp, setup?: () => void, after?: () => void) => {
+    setup?.();
+    const text = await pay(page, action);
+    after?.();
+    outcomes.push(`${action}: ${text.slice(0, 60)}`);
+    expect(text, `${action} after ${outcomes.length - 1} calls`).toMatch(expectText);
+  };
+  const ok = /cutout ready/;
+  await step('photoroom', ok);
+  await step('removebg', ok);
+  await step('withoutbg', ok);
+  await step('edit', ok);
+  await step('removebg', /not working right now/, () => removebg.failNext(503));
+  await step('photoroom', ok);
+  await step('withoutbg', ok);
+  await step('photoroom', /not working right now/, () => photoroom.failNext(502));
+  await step('removebg', /broke while the result was coming back/, () => removebg.cutNextAfterHeaders());
+  await step('photoroom', ok);
+  await step('photoroom', /too many requests/, () => photoroom.configure({ rateLimit: { limit: 0, windowMs: 2_000 } }), () =>
+    photoroom.configure({ rateLimit: { limit: 500, windowMs: 60_000 } }),
+  );
+  await step('withoutbg', ok);
+  await step('edit', ok);
+  await step('photoroom', ok);
+  await step('withoutbg', ok);
+  await step('photoroom', ok);
+  // remove.bg credits spent elsewhere: the app still counts 2 left, the provider answers 402.
+  await step('removebg', /Out of credits/, () => removebg.setCredits(KEYS.removebg, { subscription: 0, payg: 0 }));
+  await step('edit', ok);
+  await step('photoroom', ok);
+  await step('withoutbg', ok);
+  await step('photoroom', ok);
+  await step('photoroom', ok);
+  console.log(`[credits] ${outcomes.length} calls:\n  ${outcomes.join('\n  ')}`);
+  expect(outcomes.length).toBeGreaterThanOrEqual(20);
+
+  // The cut call was charged by the provider; the app settles it from the next account figure.
+  for (const provider of Object.keys(KEYS) as Provider[]) {
+    await expect
+      .poll(() => shownBalance(page, provider), { timeout: 150_000, message: `${provider} displayed balance` })
+      .toBe(fakes[provider].balance(KEYS[provider]));
+  }
+  const elapsedS = (Date.now() - startedAt) / 1000;
+  for (const provider of Object.keys(KEYS) as Provider[]) {
+    const calls = accountCalls(provider);
+    console.log(`[credits] ${provider}: balance ${fakes[provider].balance(KEYS[provider])}, ${calls} account calls in ${elapsedS.toFixed(0)} s`);
+    // The check when the key was added, then never more than once per 45 s per key.
+    expect(calls).toBeLessThanOrEqual(1 + Math.floor(elapsedS / 45));
+  }
+  // Nothing from the 5xx, 429 or 402 was debited: the ledger shows them at 0.
+  await expect(page.getByTestId('download-ledger')).toBeEnabled();
+});
+
+test('alerts: 80 % and 100 % of the remove.bg subscription, a low balance, withoutBG expiry in 10 days', async () => {
+  const kinds = async () => page.getByTestId('credit-alert').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')));
+  await expect.poll(kinds).toContain('subscription-100');
+  expect(await kinds()).toContain('expiry-14');
+  expect(await kinds()).not.toContain('expiry-7');
+  expect(await kinds()).not.toContain('low-balance');
+
+  const photoroomBalance = await shownBalance(page, 'photoroom');
+  expect(photoroomBalance).toBeDefined();
+  const threshold = page.locator('[data-testid=key-balance][data-provider=photoroom] [data-testid=low-balance-threshold]');
+  await threshold.fill(String(photoroomBalance));
+  await threshold.dispatchEvent('change');
+  await expect.poll(kinds).toContain('low-balance');
+});
+
+test('the 80 % alert appears when four of five subscription credits are used', async () => {
+  // A fresh subscription of 5 seen by a refresh, then 4 used.
+  removebg.setCredits(KEYS.removebg, { subscription: 5, payg: 0 });
+  await page.getByTestId('keys-panel').locator('[data-testid=provider-removebg] button', { hasText: 'Refresh' }).click();
+  await expect.poll(() => shownBalance(page, 'removebg'), { timeout: 60_000 }).toBe(5);
+  const kinds = async () => page.getByTestId('credit-alert').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')));
+  for (let call = 0; call < 4; call++) expect(await pay(page, 'removebg')).toMatch(/cutout ready/);
+  await expect.poll(kinds).toContain('subscription-80');
+  expect(await shownBalance(page, 'removebg')).toBe(removebg.balance(KEYS.removebg));
+});
+
+test('two tabs paying at once end with the right balance in both', async () => {
+  const second = await context.newPage();
+  await second.goto('/');
+  await dropFile(second, photoPng, 'studio.png', 'image/png');
+  await expect(second.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
+  await openPanel(second, 'usage-panel');
+  const before = photoroom.balance(KEYS.photoroom) ?? 0;
+  const results = await Promise.all([pay(page, 'photoroom'), pay(second, 'photoroom')]);
+  results.push(...(await Promise.all([pay(page, 'photoroom'), pay(second, 'photoroom')])));
+  for (const text of results) expect(text).toMatch(/cutout ready/);
+  expect(photoroom.balance(KEYS.photoroom)).toBe(before - 4);
+  for (const tab of [page, second]) {
+    await expect.poll(() => shownBalance(tab, 'photoroom')).toBe(before - 4);
+  }
+  await second.close();
+});
