@@ -32,9 +32,9 @@ import { lockName } from './tabs.ts';
 import type { ChangeChannel, LockProvider } from './tabs.ts';
 
 type AnyRequest = { op: string; image: Blob };
-// Adapters differ only in their request type; the coordinator passes the caller's request through.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyAdapter = ProviderAdapter<any>;
+// Adapters differ only in their request type. Held this way, an adapter can report prices and
+// balances but cannot be handed a request: paid calls take a ProviderAdapter<Request> instead.
+type AnyAdapter = ProviderAdapter<never>;
 
 export interface KeyRef {
   keyId: string;
