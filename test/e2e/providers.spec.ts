@@ -128,6 +128,8 @@ test('HD via each provider lands in the compare view and downloads at full size;
   await expect(page.getByTestId('hd-photoroom')).toContainText('1 image (Basic plan) · 20 images left');
   await expect(page.getByTestId('hd-removebg')).toContainText('1 credit · 5 credits left');
   await expect(page.getByTestId('hd-withoutbg')).toContainText('1 credit · 4 credits left');
+  // All cost 1 unit on these plans: the fullest balance is proposed.
+  await expect(page.getByTestId('route-advice')).toHaveAttribute('data-pick', 'photoroom');
 
   const expected = { photoroom: 19, removebg: 4, withoutbg: 3 };
   const fakes = { photoroom, removebg, withoutbg };

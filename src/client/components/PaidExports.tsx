@@ -72,7 +72,7 @@ function AiEditForm() {
             <For each={OUTPUT_SIZES}>{(size) => <option value={size.value}>{size.label}</option>}</For>
           </select>
         </label>
-        <button type="submit" data-testid="ai-edit-run" disabled={Boolean(editor.state.job)}>
+        <button type="submit" data-testid="ai-edit-run" disabled={Boolean(editor.state.job) || !paid.online()}>
           Run AI edit — {paid.aiEditCost()}
         </button>
       </form>
@@ -96,11 +96,24 @@ export function PaidExports() {
         fallback={<span class="hint">Add a PhotoRoom, remove.bg or withoutBG key in Keys for HD cutouts.</span>}
       >
         {(offer) => (
-          <button type="button" disabled={busy()} data-testid={`hd-${offer.provider}`} onClick={() => void paid.exportHd(offer.provider)}>
+          <button
+            type="button"
+            disabled={busy() || !paid.online()}
+            classList={{ suggested: paid.hdRoute()?.pick?.provider === offer.provider }}
+            data-testid={`hd-${offer.provider}`}
+            onClick={() => void paid.exportHd(offer.provider)}
+          >
             {offer.label} <span class="cost">— {offer.cost}</span>
           </button>
         )}
       </For>
+      <Show when={paid.hdRoute()}>
+        {(route) => (
+          <span class="hint route" data-testid="route-advice" data-pick={route().pick?.provider ?? 'on-device'}>
+            {route().pick ? `Best value for HD: ${route().pick?.reason}` : route().reason}
+          </span>
+        )}
+      </Show>
       <Show when={paid.pending()}>
         {(action) => (
           <div class="preflight" aria-label={action().title}>

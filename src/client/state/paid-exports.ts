@@ -9,6 +9,7 @@ import { PROVIDER_NAMES } from '../../providers/index.ts';
 import { aiEditRequest, costInWords, HD_OPERATION, hdRequest, type AiEditChoices } from '../../providers/offers.ts';
 import type { ProviderId } from '../../providers/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
+import { chooseRoute, type RouteChoice } from '../../credits/logic/routing.ts';
 import { PROVIDER_IDS, type Accounts, type PaidRequest } from './accounts.ts';
 import type { Editor } from './editor.ts';
 
@@ -27,8 +28,29 @@ export interface PendingPaidAction {
   pay: () => Promise<boolean>;
 }
 
-export function createPaidExports(editor: Editor, accounts: Accounts) {
+export function createPaidExports(editor: Editor, accounts: Accounts, online: Accessor<boolean> = () => navigator.onLine) {
   const [pending, setPending] = createSignal<PendingPaidAction>();
+
+  /** Of the saved keys, the one that does an HD cutout for least on the user's plans and can pay. */
+  const hdRoute: Accessor<RouteChoice | undefined> = createMemo(() => {
+    const credits = accounts.credits();
+    const candidates = PROVIDER_IDS.flatMap((provider) => {
+      const account = accounts.state.accounts[provider];
+      if (!account) return [];
+      const keyId = account.key.id;
+      return [
+        {
+          keyId,
+          provider,
+          prices: accounts.adapters()[provider],
+          account: accounts.balanceOf(provider),
+          open: credits?.state.ledger.filter((entry) => entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight')) ?? [],
+          sandbox: account.key.sandbox,
+        },
+      ];
+    });
+    return candidates.length === 0 ? undefined : chooseRoute('cutout', candidates, { online: online() });
+  });
 
   function costOf(provider: ProviderId, op: string, size?: string): string {
     const operation = accounts.adapters()[provider].operations.find((candidate) => candidate.op === op);
@@ -103,7 +125,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts) {
     }));
   }
 
-  return { hdOffers, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
+  return { hdOffers, hdRoute, online, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
 }
 
 export type PaidExports = ReturnType<typeof createPaidExports>;
