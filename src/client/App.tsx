@@ -1,4 +1,4 @@
-import { onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, on, onCleanup, onMount, Show } from 'solid-js';
 import { createEditor } from './state/editor.ts';
 import { EditorContext } from './state/context.ts';
 import { pickImageFile } from './state/input-files.ts';
@@ -9,9 +9,22 @@ import { ExportBar } from './components/ExportBar.tsx';
 import { BackgroundPicker } from './components/BackgroundPicker.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { MessageBar } from './components/MessageBar.tsx';
+import { createAppUpdate } from './state/app-update.ts';
+import { createConnectivity } from './state/connectivity.ts';
+import { createOfflineModel } from './state/offline-model.ts';
+import { consumeLaunchQueue, takeSharedFile } from './state/launch-files.ts';
+import { PwaContext } from './state/pwa-context.ts';
+import { AppStatus } from './components/AppStatus.tsx';
+import { OfflinePanel } from './components/OfflinePanel.tsx';
 
 export function App() {
   const editor = createEditor();
+  // Paid calls join this once they run through the editor (see app-update.ts).
+  const update = createAppUpdate({ isBusy: () => editor.state.job !== undefined || editor.state.busyExport });
+  const offlineModel = createOfflineModel({ model: () => editor.state.model, send: update.send });
+  const pwa = { update, offlineModel, connectivity: createConnectivity() };
+  // After a finished cutout (the model was fetched through the service worker) and on a model change.
+  createEffect(on([() => editor.result()?.png, () => editor.state.model], () => void offlineModel.refresh()));
 
   function accept(files: readonly File[], source: string): void {
     const picked = pickImageFile(files);
@@ -23,6 +36,9 @@ export function App() {
   }
 
   onMount(() => {
+    const launch = { accept, showError: (text: string) => editor.showMessage({ tone: 'error', text }) };
+    void takeSharedFile(launch);
+    consumeLaunchQueue(launch);
     const onPaste = (event: ClipboardEvent): void => {
       const target = event.target;
       if (target instanceof HTMLInputElement && target.type !== 'file') return; // let text fields paste text
@@ -52,31 +68,35 @@ export function App() {
 
   return (
     <EditorContext.Provider value={editor}>
-      <header class="top">
-        <h1>
-          Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
-        </h1>
-        <SettingsPanel />
-      </header>
-      <main class="card">
-        <MessageBar />
-        <DropZone onFiles={(files) => accept(files, 'selection')} />
-        <JobProgress />
-        <Show when={editor.result()}>
-          {(result) => (
-            <section class="result" aria-label="Result">
-              <CompareView result={result()} />
-              <div class="tools">
-                <BackgroundPicker />
-                <ExportBar />
-              </div>
-            </section>
-          )}
-        </Show>
-      </main>
-      <footer class="foot">
-        Free and on-device. Licensed AGPL-3.0-or-later.
-      </footer>
+      <PwaContext.Provider value={pwa}>
+        <AppStatus />
+        <header class="top">
+          <h1>
+            Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
+          </h1>
+          <SettingsPanel />
+          <OfflinePanel />
+        </header>
+        <main class="card">
+          <MessageBar />
+          <DropZone onFiles={(files) => accept(files, 'selection')} />
+          <JobProgress />
+          <Show when={editor.result()}>
+            {(result) => (
+              <section class="result" aria-label="Result">
+                <CompareView result={result()} />
+                <div class="tools">
+                  <BackgroundPicker />
+                  <ExportBar />
+                </div>
+              </section>
+            )}
+          </Show>
+        </main>
+        <footer class="foot">
+          Free and on-device. Licensed AGPL-3.0-or-later.
+        </footer>
+      </PwaContext.Provider>
     </EditorContext.Provider>
   );
 }
