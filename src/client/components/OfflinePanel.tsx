@@ -61,7 +61,11 @@ export function OfflinePanel() {
       </Show>
       <p class="hint" data-testid="storage-used">
         <Show when={state.storage} fallback="Storage use unknown.">
-          {(storage) => `This site uses ${formatBytes(storage().usage)} of ${formatBytes(storage().quota)} available to it.`}
+          {(storage) => (
+            <>
+              This site uses {formatBytes(storage().usage)} of {formatBytes(storage().quota)} available to it.
+            </>
+          )}
         </Show>
         {state.persisted === true ? ' Kept even when space runs low.' : state.persisted === false ? ' The browser may clear it when space runs low.' : ''}
       </p>
