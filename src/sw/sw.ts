@@ -44,6 +44,33 @@ const isolation: WorkboxPlugin = {
   handlerWillRespond: async ({ response }) => withHeaders(response),
 };
 
+// ---- Navigations: the precached shell with COOP/COEP and the CSP (user endpoints included). ----
+// Registered before the precache route, which would otherwise answer "/" with the stored file as is.
+const META_CSP = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
+
+async function contentSecurityPolicy(): Promise<string> {
+  return buildContentSecurityPolicy(endpointOrigins(await readEndpointRecords()));
+}
+
+/** The URL without query and fragment. */
+const bare = (url: URL): string => url.href.split(/[?#]/)[0] ?? url.href;
+
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && (bare(url) === scope || bare(url) === shellUrl),
+  async ({ request }) => {
+    const shell = (await matchPrecache(shellUrl)) ?? (await fetch(request));
+    // The header replaces the build's default <meta> policy: two policies would both apply, and the
+    // default one does not know the user's endpoints.
+    const html = (await shell.text()).replace(META_CSP, '');
+    const headers = {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': await contentSecurityPolicy(),
+    };
+    return withHeaders(new Response(html, { status: shell.status, statusText: shell.statusText, headers }));
+  },
+);
+
 // ---- App shell: every built file except the model (see vite config), revisioned by Workbox. ----
 precacheAndRoute(self.__WB_MANIFEST);
 addPlugins([isolation]);
@@ -51,28 +78,6 @@ cleanupOutdatedCaches();
 // The first install takes the open page at once so the first cutout's model download is cached.
 // A later version waits for the page's "reload" (SKIP_WAITING) and then takes over the same way.
 clientsClaim();
-
-// ---- Navigations: the precached shell with COOP/COEP and the CSP (user endpoints included). ----
-const META_CSP = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
-
-async function contentSecurityPolicy(): Promise<string> {
-  return buildContentSecurityPolicy(endpointOrigins(await readEndpointRecords()));
-}
-
-registerRoute(
-  ({ request, url }) => request.mode === 'navigate' && url.origin === self.location.origin && (url.href.split(/[?#]/)[0] === scope || url.href.split(/[?#]/)[0] === shellUrl),
-  async ({ request }) => {
-    const shell = (await matchPrecache(shellUrl)) ?? (await fetch(request));
-    // The header replaces the build's default <meta> policy: two policies would both apply, and the
-    // default one does not know the user's endpoints.
-    const html = (await shell.text()).replace(META_CSP, '');
-    const headers = new Headers(shell.headers);
-    headers.set('Content-Type', 'text/html; charset=utf-8');
-    headers.set('Content-Security-Policy', await contentSecurityPolicy());
-    headers.delete('Content-Length');
-    return withHeaders(new Response(html, { status: shell.status, statusText: shell.statusText, headers }));
-  },
-);
 
 // ---- Model and runtime chunks: cache-first, kept only when complete. ----
 let manifestPromise: Promise<ModelManifest> | undefined;
@@ -104,7 +109,7 @@ registerRoute(
 
 // ---- Share target: the shared image goes into a cache entry, the editor picks it up. ----
 registerRoute(
-  ({ url }) => url.href.split(/[?#]/)[0] === `${scope}${SHARE_TARGET_PATH}`,
+  ({ url }) => bare(url) === `${scope}${SHARE_TARGET_PATH}`,
   async ({ request }) => {
     const form = await request.formData();
     const file = [...form.values()].find((value): value is File => value instanceof File && value.size > 0);

@@ -38,7 +38,8 @@ export interface AppUpdateState {
 }
 
 export function createAppUpdate(options: AppUpdateOptions) {
-  const supported = typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
+  // `npm run dev` builds no service worker (and a cached shell would fight hot reload).
+  const supported = import.meta.env.PROD && typeof navigator !== 'undefined' && 'serviceWorker' in navigator;
   const reload = options.reload ?? (() => location.reload());
   const [state, setState] = createStore<AppUpdateState>({
     supported,
@@ -59,14 +60,18 @@ export function createAppUpdate(options: AppUpdateOptions) {
     workbox = new Workbox(options.scriptUrl ?? `${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL });
     workbox.addEventListener('waiting', () => setState('updateReady', true));
     workbox.addEventListener('activated', () => setState('active', true));
-    workbox.addEventListener('controlling', (event) => {
+    workbox.addEventListener('controlling', () => {
+      // workbox-window's isUpdate only says whether a worker controlled the page when it loaded; what
+      // matters here is whether this page was controlled just before.
+      const wasControlled = state.controlled;
       setState('controlled', true);
-      if (!event.isUpdate) return; // the first install took this page: nothing to reload for
       if (takeoverRequested) reload();
-      else {
+      else if (wasControlled) {
+        // Another tab let the new version take over: this page still runs the old code.
         activatedElsewhere = true;
         setState('updateReady', true);
       }
+      // else: the first install took this page; nothing to reload for.
     });
     workbox.register().then(
       (registration) => setState('active', Boolean(registration?.active)),

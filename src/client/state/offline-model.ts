@@ -41,11 +41,13 @@ export function createOfflineModel(options: OfflineModelOptions) {
     error: undefined,
   });
   const [removing, setRemoving] = createSignal(false);
+  /** The model this page is downloading now: progress that arrives after the reply is stale. */
+  let inFlight: OfflineModel | undefined;
 
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(MODEL_CHANNEL);
   channel?.addEventListener('message', (event: MessageEvent<ModelChannelMessage>) => {
     const message = event.data;
-    if (message.type === 'progress') setState('downloading', { model: message.model, loaded: message.loaded, total: message.total });
+    if (message.type === 'progress' && message.model === inFlight) setState('downloading', { model: message.model, loaded: message.loaded, total: message.total });
   });
   onCleanup(() => channel?.close());
 
@@ -83,8 +85,9 @@ export function createOfflineModel(options: OfflineModelOptions) {
 
   /** Fetches whatever of the chosen model is missing; chunks already cached are not fetched again. */
   async function download(): Promise<void> {
-    if (state.downloading) return;
+    if (inFlight) return;
     const model = options.model();
+    inFlight = model;
     setState({ error: undefined, downloading: { model, loaded: state.cached?.loaded ?? 0, total: state.cached?.total ?? 0 } });
     // Asked for before the bytes land, so the browser keeps them under storage pressure.
     if (navigator.storage?.persist) setState('persisted', await navigator.storage.persist());
@@ -94,6 +97,7 @@ export function createOfflineModel(options: OfflineModelOptions) {
     } catch (error) {
       setState('error', `The download could not start: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
+      inFlight = undefined;
       setState('downloading', undefined);
       await refresh();
     }
@@ -102,6 +106,10 @@ export function createOfflineModel(options: OfflineModelOptions) {
   async function remove(): Promise<void> {
     setRemoving(true);
     try {
+      // Entry by entry first: the service worker may hold the cache open, and a deleted cache's
+      // space is only given back once nobody holds it; deleted entries free theirs at once.
+      const cache = await caches.open(MODEL_CACHE);
+      await Promise.all((await cache.keys()).map((request) => cache.delete(request)));
       await caches.delete(MODEL_CACHE);
     } finally {
       setRemoving(false);
