@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
 import { modelAssetsPlugin } from './scripts/model-assets.ts';
+import { pwaPlugins } from './scripts/pwa.ts';
 
 // Cross-origin isolation gives ONNX Runtime SharedArrayBuffer, hence WASM threads
 // (measured here: medium model 15.6 s without, 9.3 s with, on a 1024² photo).
@@ -10,7 +11,7 @@ const isolationHeaders = {
 };
 
 export default defineConfig({
-  plugins: [solid(), modelAssetsPlugin()],
+  plugins: [solid(), modelAssetsPlugin(), ...pwaPlugins()],
   // ES workers: the engine worker code-splits (the library imports ONNX Runtime lazily).
   worker: { format: 'es' },
   server: { headers: isolationHeaders },

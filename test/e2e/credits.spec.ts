@@ -7,7 +7,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { startFakeProvider, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
 import { encodePng, exactTruthOnColour } from '../support/images.ts';
-import { dropFile } from './helpers.ts';
+import { dropFile, reloadUnderServiceWorker } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -104,6 +104,9 @@ test.beforeAll(async ({ browser }) => {
     await page.getByTestId(testId).fill(url);
     await page.getByTestId(testId).dispatchEvent('change');
   }
+  await expect(page.getByTestId('endpoint-reload').first()).toBeVisible();
+  await reloadUnderServiceWorker(page);
+  await openPanel(page, 'keys-panel');
   startedAt = Date.now();
   for (const provider of Object.keys(KEYS) as Provider[]) {
     await page.getByTestId(`key-input-${provider}`).fill(KEYS[provider]);

@@ -87,3 +87,15 @@ export function withExifOrientation(jpeg: Buffer, orientation: number): Buffer {
   length.writeUInt16BE(payload.length + 2);
   return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xe1]), length, payload, jpeg.subarray(2)]);
 }
+
+/**
+ * Reloads once the service worker is active, so the new page is served through it: its CSP header
+ * then allows the provider addresses configured before the reload (a page keeps the policy it loaded with).
+ */
+export async function reloadUnderServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+}

@@ -7,7 +7,7 @@ import { expect, test, type BrowserContext, type Page, type Request } from '@pla
 import { readFileSync } from 'node:fs';
 import { startFakeProvider, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
 import { alphaChannel, alphaIoU, encodePng, exactTruthOnColour, readPng } from '../support/images.ts';
-import { dropFile } from './helpers.ts';
+import { dropFile, reloadUnderServiceWorker } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -87,8 +87,10 @@ test('provider addresses are configurable and refuse plain http to another host'
   await setEndpoint('endpoint-removebg-base', removebg.url);
   await setEndpoint('endpoint-withoutbg-base', withoutbg.url);
   await expect(page.getByText('over plain http your API key could be read')).toHaveCount(0);
+  await expect(page.getByTestId('endpoint-reload').first()).toBeVisible();
 
-  await page.reload();
+  // The page's security policy allows the new addresses from the next load on.
+  await reloadUnderServiceWorker(page);
   await setEndpoint('endpoint-photoroom-segmentBase', photoroom.url);
   await expect(page.getByTestId('endpoint-withoutbg-base')).toHaveValue(withoutbg.url);
 });
@@ -194,6 +196,9 @@ test('a key rejected later (revoked) says so', async () => {
   withoutbgOrigins.add(new URL(stranger.url).origin);
   try {
     await setEndpoint('endpoint-withoutbg-base', stranger.url);
+    await reloadUnderServiceWorker(page);
+    await dropFile(page, photoPng, 'lemur.png', 'image/png');
+    await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
     await page.getByTestId('hd-withoutbg').click();
     await page.getByTestId('preflight-pay').click();
     await expect(message()).toContainText('Key rejected');

@@ -112,6 +112,12 @@ function AddKey(props: { provider: ProviderId }) {
 function EndpointFields(props: { provider: ProviderId }) {
   const { accounts } = useProviders();
   const [refusal, setRefusal] = createSignal<string>();
+  const [saved, setSaved] = createSignal(false);
+  async function save(field: string, value: string): Promise<void> {
+    const reason = await accounts.setEndpoint(props.provider, field, value);
+    setRefusal(reason);
+    setSaved(reason === undefined);
+  }
   return (
     <For each={ENDPOINT_FIELDS[props.provider]}>
       {(endpoint) => (
@@ -122,9 +128,18 @@ function EndpointFields(props: { provider: ProviderId }) {
             placeholder={endpoint.defaultUrl}
             data-testid={`endpoint-${props.provider}-${endpoint.field}`}
             value={(accounts.state.endpoints[props.provider] as Record<string, string | undefined>)[endpoint.field] ?? ''}
-            onChange={async (event) => setRefusal(await accounts.setEndpoint(props.provider, endpoint.field, event.currentTarget.value))}
+            onChange={(event) => void save(endpoint.field, event.currentTarget.value)}
           />
           <Show when={refusal()}>{(text) => <span class="problem" role="alert">{text()}</span>}</Show>
+          <Show when={saved()}>
+            {/* The page's Content-Security-Policy is fixed when it loads; the service worker builds the next one from these addresses. */}
+            <span class="hint" data-testid="endpoint-reload">
+              Saved. It is used after a reload:{' '}
+              <button type="button" class="link" onClick={() => location.reload()}>
+                reload now
+              </button>
+            </span>
+          </Show>
         </label>
       )}
     </For>

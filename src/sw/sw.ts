@@ -1,0 +1,187 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker: offline app shell (Workbox precache), the on-device model cached chunk by chunk
+ * at run time, cross-origin isolation on plain hosts, the CSP header with the user's endpoints, the
+ * share target, and the update hand-over (a new version waits until the page asks it to take over).
+ */
+import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
+import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
+import { registerRoute } from 'workbox-routing';
+import { CacheFirst, NetworkOnly } from 'workbox-strategies';
+import { buildContentSecurityPolicy, endpointOrigins } from '../shared/csp.ts';
+import {
+  chunkFiles,
+  chunkNameOf,
+  expectedChunkSizes,
+  isCompleteChunk,
+  MODEL_CACHE,
+  MODEL_RESOURCE_KEYS,
+  parseModelManifest,
+  type ModelManifest,
+  type OfflineModel,
+} from '../shared/model-cache.ts';
+import {
+  MODEL_CHANNEL,
+  SHARE_CACHE,
+  SHARE_TARGET_PATH,
+  SHARED_FILE_PATH,
+  SHARED_QUERY,
+  type ModelChannelMessage,
+  type SwReply,
+  type SwRequest,
+} from '../shared/pwa-protocol.ts';
+import { readEndpointRecords } from './endpoints.ts';
+import { withHeaders } from './isolation.ts';
+import { downloadMissingChunks, type ChunkStore } from './model-download.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
+
+const scope = self.registration.scope; // absolute, ends in "/"
+const assetBase = `${scope}imgly/`;
+const shellUrl = `${scope}index.html`;
+
+const isolation: WorkboxPlugin = {
+  handlerWillRespond: async ({ response }) => withHeaders(response),
+};
+
+// ---- Navigations: the precached shell with COOP/COEP and the CSP (user endpoints included). ----
+// Registered before the precache route, which would otherwise answer "/" with the stored file as is.
+const META_CSP = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
+
+async function contentSecurityPolicy(): Promise<string> {
+  return buildContentSecurityPolicy(endpointOrigins(await readEndpointRecords()));
+}
+
+/** The URL without query and fragment. */
+const bare = (url: URL): string => url.href.split(/[?#]/)[0] ?? url.href;
+
+registerRoute(
+  ({ request, url }) => request.mode === 'navigate' && (bare(url) === scope || bare(url) === shellUrl),
+  async ({ request }) => {
+    const shell = (await matchPrecache(shellUrl)) ?? (await fetch(request));
+    // The header replaces the build's default <meta> policy: two policies would both apply, and the
+    // default one does not know the user's endpoints.
+    const html = (await shell.text()).replace(META_CSP, '');
+    const headers = {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy': await contentSecurityPolicy(),
+    };
+    return withHeaders(new Response(html, { status: shell.status, statusText: shell.statusText, headers }));
+  },
+);
+
+// ---- App shell: every built file except the model (see vite config), revisioned by Workbox. ----
+precacheAndRoute(self.__WB_MANIFEST);
+addPlugins([isolation]);
+cleanupOutdatedCaches();
+// The first install takes the open page at once so the first cutout's model download is cached.
+// A later version waits for the page's "reload" (SKIP_WAITING) and then takes over the same way.
+clientsClaim();
+
+// ---- Model and runtime chunks: cache-first, kept only when complete. ----
+let manifestPromise: Promise<ModelManifest> | undefined;
+function modelManifest(): Promise<ModelManifest> {
+  manifestPromise ??= (async () => {
+    const response = (await matchPrecache(`${assetBase}resources.json`)) ?? (await fetch(`${assetBase}resources.json`));
+    if (!response.ok) throw new Error(`resources.json: HTTP ${response.status}`);
+    return parseModelManifest(await response.json());
+  })();
+  manifestPromise.catch(() => (manifestPromise = undefined));
+  return manifestPromise;
+}
+
+const keepOnlyCompleteChunks: WorkboxPlugin = {
+  cacheWillUpdate: async ({ request, response }) => {
+    if (!response.ok) return null;
+    const name = chunkNameOf(request.url, assetBase);
+    const expected = name ? expectedChunkSizes(await modelManifest()).get(name) : undefined;
+    const body = await response.blob();
+    if (!isCompleteChunk(expected, body.size)) return null;
+    return new Response(body, { status: 200, headers: response.headers });
+  },
+};
+
+registerRoute(
+  ({ url }) => chunkNameOf(url.href, assetBase) !== undefined,
+  new CacheFirst({ cacheName: MODEL_CACHE, plugins: [keepOnlyCompleteChunks, isolation] }),
+);
+
+// ---- Share target: the shared image goes into a cache entry, the editor picks it up. ----
+registerRoute(
+  ({ url }) => bare(url) === `${scope}${SHARE_TARGET_PATH}`,
+  async ({ request }) => {
+    const form = await request.formData();
+    const file = [...form.values()].find((value): value is File => value instanceof File && value.size > 0);
+    const target = new URL(scope);
+    if (file) {
+      const cache = await caches.open(SHARE_CACHE);
+      await cache.put(
+        `${scope}${SHARED_FILE_PATH}`,
+        new Response(file, { headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) } }),
+      );
+      target.searchParams.set(SHARED_QUERY, '1');
+    } else {
+      target.searchParams.set(SHARED_QUERY, 'empty');
+    }
+    return Response.redirect(target.href, 303);
+  },
+  'POST',
+);
+
+// ---- Everything else of ours: straight to the network, isolated. Other origins are not touched. ----
+registerRoute(({ url }) => url.origin === self.location.origin, new NetworkOnly({ plugins: [isolation] }));
+
+// ---- Messages from the page (workbox-window). ----
+function modelStore(cache: Cache): ChunkStore {
+  return {
+    async sizeOf(name) {
+      const response = await cache.match(`${assetBase}${name}`);
+      return response ? (await response.blob()).size : undefined;
+    },
+    async put(name, body, contentType) {
+      await cache.put(`${assetBase}${name}`, new Response(body, { headers: { 'Content-Type': contentType } }));
+    },
+  };
+}
+
+const downloads = new Map<OfflineModel, Promise<SwReply>>();
+
+function cacheModel(model: OfflineModel): Promise<SwReply> {
+  const running = downloads.get(model);
+  if (running) return running;
+  const channel = new BroadcastChannel(MODEL_CHANNEL);
+  const post = (message: ModelChannelMessage): void => channel.postMessage(message);
+  const work = (async (): Promise<SwReply> => {
+    try {
+      const files = chunkFiles(await modelManifest(), MODEL_RESOURCE_KEYS[model]);
+      const store = modelStore(await caches.open(MODEL_CACHE));
+      const fetched = await downloadMissingChunks(files, {
+        store,
+        fetchChunk: (name) => fetch(`${assetBase}${name}`),
+        onProgress: (loaded, total) => post({ type: 'progress', model, loaded, total }),
+      });
+      post({ type: 'done', model });
+      return { ok: true, fetched };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      post({ type: 'failed', model, message });
+      return { ok: false, error: message };
+    } finally {
+      channel.close();
+      downloads.delete(model);
+    }
+  })();
+  downloads.set(model, work);
+  return work;
+}
+
+self.addEventListener('message', (event) => {
+  const request = event.data as SwRequest | undefined;
+  const reply = (message: SwReply): void => event.ports[0]?.postMessage(message);
+  if (request?.type === 'SKIP_WAITING') {
+    void self.skipWaiting();
+  } else if (request?.type === 'CACHE_MODEL' && (request.model === 'small' || request.model === 'medium')) {
+    event.waitUntil(cacheModel(request.model).then(reply));
+  }
+});

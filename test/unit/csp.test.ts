@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { buildContentSecurityPolicy, endpointOrigins, originOf, PROVIDER_ORIGINS } from '../../src/shared/csp.ts';
+
+function directives(policy: string): Map<string, string[]> {
+  return new Map(
+    policy.split(';').map((part) => {
+      const [name = '', ...values] = part.trim().split(/\s+/);
+      return [name, values];
+    }),
+  );
+}
+
+describe('buildContentSecurityPolicy', () => {
+  it('is strict by default: own scripts and WASM only, no plugins, no base or form hijack', () => {
+    const policy = directives(buildContentSecurityPolicy());
+    expect(policy.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
+    expect(policy.get('script-src')).not.toContain("'unsafe-inline'");
+    expect(policy.get('script-src')).not.toContain("'unsafe-eval'");
+    expect(policy.get('object-src')).toEqual(["'none'"]);
+    expect(policy.get('base-uri')).toEqual(["'self'"]);
+    expect(policy.get('default-src')).toEqual(["'self'"]);
+    expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+  });
+
+  it('lets the app reach only itself, blob: URLs and the real provider hosts', () => {
+    const connect = directives(buildContentSecurityPolicy()).get('connect-src');
+    expect(connect).toEqual(["'self'", ...PROVIDER_ORIGINS, 'blob:']);
+    expect(PROVIDER_ORIGINS).toEqual([
+      'https://sdk.photoroom.com',
+      'https://image-api.photoroom.com',
+      'https://api.remove.bg',
+      'https://api.withoutbg.com',
+    ]);
+  });
+
+  it('adds the origins of extra endpoints to connect-src only, once each', () => {
+    const policy = directives(
+      buildContentSecurityPolicy(['http://127.0.0.1:5111/v1/segment', 'http://127.0.0.1:5111', 'https://proxy.example.org/bg/']),
+    );
+    expect(policy.get('connect-src')).toEqual([
+      "'self'",
+      ...PROVIDER_ORIGINS,
+      'http://127.0.0.1:5111',
+      'https://proxy.example.org',
+      'blob:',
+    ]);
+    expect(policy.get('script-src')).not.toContain('http://127.0.0.1:5111');
+  });
+
+  it('never lets a stored value add a directive or a wildcard', () => {
+    const policy = buildContentSecurityPolicy([
+      "https://evil.example; script-src 'unsafe-inline'",
+      '*',
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'not a url',
+    ]);
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).not.toContain('evil');
+    expect(directives(policy).get('connect-src')).toEqual(["'self'", ...PROVIDER_ORIGINS, 'blob:']);
+  });
+
+  it('leaves out frame-ancestors for a <meta> policy (Chromium ignores it there with an error)', () => {
+    const policy = directives(buildContentSecurityPolicy([], { delivery: 'meta' }));
+    expect(policy.has('frame-ancestors')).toBe(false);
+    expect(policy.get('object-src')).toEqual(["'none'"]);
+  });
+});
+
+describe('endpointOrigins (provider-endpoints records)', () => {
+  it('takes the origin of every string property of every record', () => {
+    expect(
+      endpointOrigins([
+        { segment: 'http://127.0.0.1:5111', edit: 'http://127.0.0.1:5112/v2/edit' },
+        { base: 'https://my-proxy.example.com/removebg/' },
+        { base: 'http://127.0.0.1:5111/other' },
+      ]),
+    ).toEqual(['http://127.0.0.1:5111', 'http://127.0.0.1:5112', 'https://my-proxy.example.com']);
+  });
+
+  it('ignores what is not a base URL: other types, other schemes, empty records', () => {
+    expect(endpointOrigins([null, 'http://x.example', 42, { base: 7, note: 'hello', ftp: 'ftp://files.example' }, {}])).toEqual([]);
+  });
+
+  it('originOf accepts http(s) only and trims', () => {
+    expect(originOf(' https://api.example.com:8443/path?q=1 ')).toBe('https://api.example.com:8443');
+    expect(originOf('ws://api.example.com')).toBeUndefined();
+    expect(originOf('/relative')).toBeUndefined();
+  });
+});
