@@ -38,7 +38,12 @@ import {
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const TMP = `${ROOT}bench/tmp/`;
-const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const RUNS = Math.max(0, Number(process.env.BENCH_RUNS ?? 5)); // 0: quality figures only
+const ALL: readonly ContenderName[] = ['baseline', 'raw', 'cutwise'];
+/** BENCH_CONTENDERS=cutwise (comma-separated) runs only those, e.g. to compare pipeline levers. */
+const ONLY = (process.env.BENCH_CONTENDERS ?? ALL.join(',')).split(',').filter((name): name is ContenderName =>
+  (ALL as readonly string[]).includes(name),
+);
 const SIZES = (process.env.BENCH_SIZES ?? '1,12,24').split(',').map(Number).filter((mp) => mp > 0);
 
 const ORIGINS: Record<ContenderName, string> = {
@@ -171,12 +176,12 @@ async function cutwiseRun(page: Page, runName: string): Promise<{ previewMs: num
   }, runName);
 }
 
-async function cutwiseEngineTimings(page: Page): Promise<{ modelMs: number; inferenceMs: number }> {
+async function cutwiseEngineTimings(page: Page): Promise<{ modelMs: number; inferenceMs: number; afterModelMs: number }> {
   const caption = page.getByTestId('result-caption');
-  return {
-    modelMs: Number(await caption.getAttribute('data-model-ms')),
-    inferenceMs: Number(await caption.getAttribute('data-inference-ms')),
-  };
+  const [modelMs, inferenceMs, totalMs] = await Promise.all(
+    ['data-model-ms', 'data-inference-ms', 'data-total-ms'].map(async (name) => Number(await caption.getAttribute(name))),
+  );
+  return { modelMs: modelMs ?? 0, inferenceMs: inferenceMs ?? 0, afterModelMs: (totalMs ?? 0) - (modelMs ?? 0) - (inferenceMs ?? 0) };
 }
 
 async function runOnce(contender: Contender, image: BenchImage, run: number): Promise<Sample> {
@@ -196,7 +201,8 @@ async function runOnce(contender: Contender, image: BenchImage, run: number): Pr
       sample = { previewMs: final, exportMs: final, inferenceMs: final, allOutputsMs: all };
     } else {
       const timings = await cutwiseRun(page, runName);
-      sample = { ...timings, inferenceMs: (await cutwiseEngineTimings(page)).inferenceMs };
+      const engine = await cutwiseEngineTimings(page);
+      sample = { ...timings, inferenceMs: engine.inferenceMs, afterModelMs: engine.afterModelMs };
     }
   } catch (error) {
     memory.stop();
@@ -246,12 +252,12 @@ function shellSizes(): { shellJsGzip: number; workerJsGzipExclOrt: number } {
 
 test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
   mkdirSync(`${TMP}out`, { recursive: true });
-  const names: ContenderName[] = ['baseline', 'raw', 'cutwise'];
+  const names: ContenderName[] = [...ONLY];
   const warmupImage = prepareImage(1);
 
   // Model load: a fresh context (empty HTTP cache, "network"), then a second page in the same
   // context (files from the HTTP cache, new session: "cold from cache").
-  const load: Record<ContenderName, { networkMs: number; fromCacheMs: number }> = {} as never;
+  const load: BenchResults['load'] = {};
   const contenders: Contender[] = [];
   for (const name of names) {
     const contender = await openContender(browser, name);
@@ -271,7 +277,10 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
     console.log(`model load ${name}: network ${networkMs.toFixed(0)} ms, from HTTP cache ${fromCacheMs.toFixed(0)} ms`);
     contenders.push(contender);
   }
-  const outputNames: string = await contenders[1]!.page.evaluate(() => (window as unknown as BenchGlobals).raw.outputNames().join(', '));
+  const rawPage = contenders.find((contender) => contender.name === 'raw')?.page;
+  const outputNames = rawPage
+    ? await rawPage.evaluate(() => (window as unknown as BenchGlobals).raw.outputNames().join(', '))
+    : '';
   console.log(`raw model graph outputs: ${outputNames}`);
 
   const sizes: SizeResult[] = [];
@@ -293,12 +302,13 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
         console.log(
           `  run ${run} ${contender.name.padEnd(8)} preview ${sample.previewMs.toFixed(0)} ms, export ${sample.exportMs.toFixed(0)} ms` +
             (sample.allOutputsMs ? `, all outputs ${sample.allOutputsMs.toFixed(0)} ms` : '') +
+            (sample.afterModelMs !== undefined ? `, compose+encode ${sample.afterModelMs.toFixed(0)} ms` : '') +
             `, longest task ${sample.longestTaskMs.toFixed(0)} ms, peak RSS ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
         );
       }
     }
     const medians = Object.fromEntries(
-      names.map((name) => [name, medianSample(runs[name])]),
+      ALL.map((name) => [name, medianSample(runs[name])]),
     ) as Record<ContenderName, Sample>;
     sizes.push({ megapixels, width: image.width, height: image.height, runs, median: medians, quality });
   }
