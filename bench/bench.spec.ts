@@ -196,8 +196,18 @@ async function runOnce(contender: Contender, image: BenchImage, run: number): Pr
     if (name === 'baseline') {
       sample = await page.evaluate(() => (window as unknown as BenchGlobals).bench.run((window as unknown as BenchGlobals).benchFile));
     } else if (name === 'raw') {
-      const final = await page.evaluate(() => (window as unknown as BenchGlobals).raw.runFinalOutput());
-      const all = await page.evaluate(() => (window as unknown as BenchGlobals).raw.runAllOutputs());
+      // Which of the two goes first alternates, so neither always runs right after another contender.
+      const runFinal = () => page.evaluate(() => (window as unknown as BenchGlobals).raw.runFinalOutput());
+      const runAll = () => page.evaluate(() => (window as unknown as BenchGlobals).raw.runAllOutputs());
+      let final: number;
+      let all: number;
+      if (run % 2) {
+        final = await runFinal();
+        all = await runAll();
+      } else {
+        all = await runAll();
+        final = await runFinal();
+      }
       sample = { previewMs: final, exportMs: final, inferenceMs: final, allOutputsMs: all };
     } else {
       const timings = await cutwiseRun(page, runName);
