@@ -66,6 +66,17 @@ describe('guided filter', () => {
     for (let i = 3; i < pixels.length; i += 4) expect(pixels[i]).toBe(255);
   });
 
+  it('keeps the photo’s own transparency (the mask multiplies it)', () => {
+    const coefficients = guidedCoefficients(guide, new Float32Array(lowWidth * lowHeight).fill(1), lowWidth, lowHeight, 4, 1e-3);
+    const pixels = photo.slice();
+    pixels[3] = 0;
+    pixels[7] = 128;
+    applyGuidedAlpha(pixels, width, height, coefficients);
+    expect(pixels[3]).toBe(0);
+    expect(pixels[7]).toBe(128);
+    expect(pixels[11]).toBe(255);
+  });
+
   it('computes luma with Rec. 601 weights', () => {
     const luma = lumaOf(new Uint8ClampedArray([255, 0, 0, 255, 255, 255, 255, 255]), 2);
     expect(luma[0]).toBeCloseTo(0.299);

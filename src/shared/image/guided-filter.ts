@@ -113,7 +113,7 @@ export function guidedCoefficients(
 }
 
 /**
- * Writes the filtered mask into the alpha channel of full-resolution straight RGBA `pixels`
+ * Multiplies the filtered mask into the alpha channel of full-resolution straight RGBA `pixels`
  * (`width`×`height`), upsampling a and b bilinearly (pixel centres aligned).
  */
 export function applyGuidedAlpha(
@@ -156,7 +156,9 @@ export function applyGuidedAlpha(
       const bx = (rowB[x0] ?? 0) * (1 - wx) + (rowB[x1] ?? 0) * wx;
       const luma =
         (0.299 * (pixels[index] ?? 0) + 0.587 * (pixels[index + 1] ?? 0) + 0.114 * (pixels[index + 2] ?? 0)) / 255;
-      pixels[index + 3] = (ax * luma + bx) * 255; // the clamped array clamps and rounds
+      // The photo's own transparency is kept: the mask multiplies it, as destination-in would.
+      const matte = Math.min(1, Math.max(0, ax * luma + bx));
+      pixels[index + 3] = matte * (pixels[index + 3] ?? 0); // the clamped array rounds
     }
   }
 }
