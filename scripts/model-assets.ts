@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
 /** Folder under the app's base URL that holds the manifest and chunks. */
@@ -151,8 +151,14 @@ export function modelAssetsPlugin(): Plugin {
   const load = (): ModelAssets => (assets ??= generateModelAssets());
   const virtualId = 'virtual:model-sizes';
 
+  /**
+   * Serves the manifest and the files with their own type and length. Dev reads them from
+   * node_modules; preview from the build output — itself, because preview's compression middleware
+   * would otherwise gzip the extensionless model chunks on the fly (typeless = "text/plain"), which
+   * measured about 3 s of server CPU per model load on 2 cores (see BENCH.md).
+   */
   const middleware =
-    (serveFromSource: boolean) =>
+    (source: 'packages' | 'build', extraHeaders: () => Record<string, string> = () => ({})) =>
     (
       req: { url?: string },
       res: {
@@ -166,20 +172,43 @@ export function modelAssetsPlugin(): Plugin {
       const path = req.url?.split('?')[0];
       if (!path?.startsWith(prefix)) return next();
       const name = path.slice(prefix.length);
-      if (name !== 'resources.json') res.setHeader('Cache-Control', IMMUTABLE);
-      if (!serveFromSource) return next();
-      const { manifest, files } = load();
+      const located = source === 'packages' ? locateInPackages(name) : locateInBuild(name);
+      if (!located) return next();
+      for (const [header, value] of Object.entries(extraHeaders())) res.setHeader(header, value);
       if (name === 'resources.json') {
         res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify(manifest));
+      } else {
+        res.setHeader('Cache-Control', IMMUTABLE);
+        res.setHeader(
+          'Content-Type',
+          name.endsWith('.mjs') ? 'text/javascript' : name.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream',
+        );
+      }
+      if (located.body !== undefined) {
+        res.end(located.body);
         return;
       }
-      const file = files.find((candidate) => candidate.name === name);
-      if (!file) return next();
-      res.setHeader('Content-Type', name.endsWith('.mjs') ? 'text/javascript' : 'application/octet-stream');
-      res.setHeader('Content-Length', String(file.size));
-      createReadStream(file.sourcePath).pipe(res);
+      res.setHeader('Content-Length', String(located.size));
+      createReadStream(located.path).pipe(res);
     };
+
+  type Located = { body: string; path?: undefined; size?: undefined } | { body?: undefined; path: string; size: number };
+  const locateInPackages = (name: string): Located | undefined => {
+    const { manifest, files } = load();
+    if (name === 'resources.json') return { body: JSON.stringify(manifest) };
+    const file = files.find((candidate) => candidate.name === name);
+    return file ? { path: file.sourcePath, size: file.size } : undefined;
+  };
+  const locateInBuild = (name: string): Located | undefined => {
+    const path = join(outDir, name);
+    if (!path.startsWith(outDir + sep) || name.includes('..')) return undefined;
+    try {
+      const stat = statSync(path);
+      return stat.isFile() ? { path, size: stat.size } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 
   return {
     name: 'cutwise-model-assets',
@@ -198,10 +227,15 @@ export function modelAssetsPlugin(): Plugin {
       )};`;
     },
     configureServer(server) {
-      server.middlewares.use(middleware(true));
+      server.middlewares.use(middleware('packages'));
     },
     configurePreviewServer(server) {
-      server.middlewares.use(middleware(false));
+      const headers = server.config.preview.headers ?? {};
+      server.middlewares.use(
+        middleware('build', () =>
+          Object.fromEntries(Object.entries(headers).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : []))),
+        ),
+      );
     },
     async writeBundle() {
       await writeModelAssets(load(), outDir);

@@ -132,3 +132,133 @@ export function alphaChannel(image: Rgba): Uint8Array {
   for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3] ?? 0;
   return alpha;
 }
+
+/** Bilinear resize of one 8-bit channel plane (pixel centres aligned), for scaled exact-truth composites. */
+function resizePlane(
+  read: (index: number) => number,
+  width: number,
+  height: number,
+  toWidth: number,
+  toHeight: number,
+  write: (index: number, value: number) => void,
+): void {
+  const sx = width / toWidth;
+  const sy = height / toHeight;
+  for (let y = 0; y < toHeight; y++) {
+    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), height - 1);
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(y0 + 1, height - 1);
+    const wy = fy - y0;
+    for (let x = 0; x < toWidth; x++) {
+      const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), width - 1);
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(x0 + 1, width - 1);
+      const wx = fx - x0;
+      const top = read(y0 * width + x0) * (1 - wx) + read(y0 * width + x1) * wx;
+      const bottom = read(y1 * width + x0) * (1 - wx) + read(y1 * width + x1) * wx;
+      write(y * toWidth + x, top * (1 - wy) + bottom * wy);
+    }
+  }
+}
+
+/**
+ * The exact-truth composite at about `megapixels` MP: foreground, matte and background are each
+ * upscaled (bilinear), then composited at full size, so the returned matte is exact at that size.
+ */
+export function scaledExactTruthComposite(
+  megapixels: number,
+  backgroundFile = 'beach.png',
+): { photo: Rgba; truth: Uint8Array } {
+  const foreground = readPng(EVAL_DIR + 'lemur_foreground.png');
+  const matte = alphaOf(readPng(EVAL_DIR + 'lemur_alpha.png'));
+  const background = readPng(EVAL_DIR + backgroundFile);
+  const { width, height } = foreground;
+  const scale = Math.sqrt((megapixels * 1_000_000) / (width * height));
+  const toWidth = Math.round(width * scale);
+  const toHeight = Math.round(height * scale);
+  const count = toWidth * toHeight;
+  const truth = new Uint8Array(count);
+  resizePlane((i) => matte[i] ?? 0, width, height, toWidth, toHeight, (i, v) => (truth[i] = Math.round(v)));
+  const data = new Uint8Array(count * 4);
+  const fg = new Uint8Array(count);
+  const bg = new Uint8Array(count);
+  for (let c = 0; c < 3; c++) {
+    resizePlane((i) => foreground.data[i * 4 + c] ?? 0, width, height, toWidth, toHeight, (i, v) => (fg[i] = Math.round(v)));
+    resizePlane((i) => background.data[i * 4 + c] ?? 0, width, height, toWidth, toHeight, (i, v) => (bg[i] = Math.round(v)));
+    for (let i = 0; i < count; i++) {
+      const a = (truth[i] ?? 0) / 255;
+      data[i * 4 + c] = Math.round((fg[i] ?? 0) * a + (bg[i] ?? 0) * (1 - a));
+    }
+  }
+  for (let i = 0; i < count; i++) data[i * 4 + 3] = 255;
+  return { photo: { width: toWidth, height: toHeight, data }, truth };
+}
+
+/** Square erosion of a 0/1 mask by `radius` in O(pixels): two separable sliding-window counts. */
+export function erodeMask(mask: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  const window = 2 * radius + 1;
+  const rows = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let count = 0; // set pixels in [x - radius, x + radius], outside the image counts as unset
+    for (let x = 0; x < Math.min(radius, width); x++) count += mask[row + x] ? 1 : 0;
+    for (let x = 0; x < width; x++) {
+      const enter = x + radius;
+      if (enter < width && mask[row + enter]) count++;
+      rows[row + x] = count === window ? 1 : 0;
+      const leave = x - radius;
+      if (leave >= 0 && mask[row + leave]) count--;
+    }
+  }
+  const out = new Uint8Array(mask.length);
+  for (let x = 0; x < width; x++) {
+    let count = 0;
+    for (let y = 0; y < Math.min(radius, height); y++) count += rows[y * width + x] ? 1 : 0;
+    for (let y = 0; y < height; y++) {
+      const enter = y + radius;
+      if (enter < height && rows[enter * width + x]) count++;
+      out[y * width + x] = count === window ? 1 : 0;
+      const leave = y - radius;
+      if (leave >= 0 && rows[leave * width + x]) count--;
+    }
+  }
+  return out;
+}
+
+/**
+ * The edge band: every pixel that is neither deep inside the subject (true alpha ≥ 250 all around)
+ * nor deep in the background (true alpha ≤ 5 all around), with `radius` px of margin on both sides.
+ */
+export function edgeBand(truth: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  const solid = new Uint8Array(truth.length);
+  const clear = new Uint8Array(truth.length);
+  for (let i = 0; i < truth.length; i++) {
+    const a = truth[i] ?? 0;
+    solid[i] = a >= 250 ? 1 : 0;
+    clear[i] = a <= 5 ? 1 : 0;
+  }
+  const inside = erodeMask(solid, width, height, radius);
+  const outside = erodeMask(clear, width, height, radius);
+  const band = new Uint8Array(truth.length);
+  for (let i = 0; i < truth.length; i++) band[i] = inside[i] || outside[i] ? 0 : 1;
+  return band;
+}
+
+/** Mean absolute alpha error on a 0–1 scale, over all pixels or over those where `where` is set. */
+export function meanAbsAlphaError(predicted: Uint8Array, truth: Uint8Array, where?: Uint8Array): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < truth.length; i++) {
+    if (where && !where[i]) continue;
+    sum += Math.abs((predicted[i] ?? 0) - (truth[i] ?? 0));
+    count++;
+  }
+  return count === 0 ? 0 : sum / count / 255;
+}
+
+/** Subject core by fast erosion (same definition as opaqueCore), for large images. */
+export function opaqueCoreFast(truth: Uint8Array, width: number, height: number, margin: number, solid = 250): Uint8Array {
+  const mask = new Uint8Array(truth.length);
+  for (let i = 0; i < truth.length; i++) mask[i] = (truth[i] ?? 0) >= solid ? 1 : 0;
+  return erodeMask(mask, width, height, margin);
+}

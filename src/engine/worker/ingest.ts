@@ -4,7 +4,7 @@
  */
 import { unreadableResultFailure } from '../../shared/cutout-errors.ts';
 import type { IngestInput, IngestOutput } from '../protocol.ts';
-import { context2d, FailureError, previewOf } from './pipeline.ts';
+import { context2d, FailureError, screenPreview } from './pipeline.ts';
 
 export async function ingestResult(input: IngestInput): Promise<IngestOutput> {
   let bitmap: ImageBitmap;
@@ -14,7 +14,7 @@ export async function ingestResult(input: IngestInput): Promise<IngestOutput> {
     throw new FailureError(unreadableResultFailure(input.providerName));
   }
   try {
-    const preview = await previewOf(bitmap);
+    const preview = await screenPreview(bitmap);
     let png = input.image;
     if (input.image.type !== 'image/png') {
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);

@@ -13,6 +13,7 @@ import {
 } from '../../shared/cutout-errors.ts';
 import { flattenOnto, parseHexColor } from '../../shared/image/composite.ts';
 import { planWorkingSize } from '../../shared/image/limits.ts';
+import { applyGuidedAlpha, guidedCoefficients } from '../../shared/image/guided-filter.ts';
 import { refineAlphaChannel } from '../../shared/image/mask.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import type { CutoutInput, CutoutOutput, CutoutProgress, RenderInput } from '../protocol.ts';
@@ -72,29 +73,103 @@ async function decodeInput(file: Blob, fileName: string): Promise<DecodedInput> 
   return { bitmap: scaled, notice: downscaleNotice(plan.fromWidth, plan.fromHeight, plan.width, plan.height) };
 }
 
-function modelInput(bitmap: ImageBitmap): Uint8ClampedArray<ArrayBuffer> {
-  const canvas = new OffscreenCanvas(MODEL_SIDE, MODEL_SIDE);
-  const context = context2d(canvas);
-  context.imageSmoothingQuality = 'high';
-  context.drawImage(bitmap, 0, 0, MODEL_SIDE, MODEL_SIDE);
-  return context.getImageData(0, 0, MODEL_SIDE, MODEL_SIDE).data;
+/** Where the photo sits in the model's square input. */
+interface Placement {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 /**
- * Applies the 1024² mask to the full-resolution image: the canvas scales the mask (the library's
- * output is white with the mask as alpha), then the alpha levels are refined at full resolution.
+ * How the photo is fitted into the square input. 'squash' stretches it to fill the square (what the
+ * library does); 'letterbox' keeps its aspect ratio and pads with mid grey (0 after normalisation).
  */
-function applyMask(bitmap: ImageBitmap, maskRgba: Uint8ClampedArray<ArrayBuffer>): OffscreenCanvas {
-  const maskCanvas = new OffscreenCanvas(MODEL_SIDE, MODEL_SIDE);
-  context2d(maskCanvas).putImageData(new ImageData(maskRgba, MODEL_SIDE, MODEL_SIDE), 0, 0);
+const FIT: 'squash' | 'letterbox' = 'letterbox';
 
+function placementOf(bitmap: ImageBitmap): Placement {
+  if (FIT === 'squash') return { x: 0, y: 0, width: MODEL_SIDE, height: MODEL_SIDE };
+  const scale = MODEL_SIDE / Math.max(bitmap.width, bitmap.height);
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  return { x: Math.floor((MODEL_SIDE - width) / 2), y: Math.floor((MODEL_SIDE - height) / 2), width, height };
+}
+
+function modelInput(bitmap: ImageBitmap, place: Placement): Uint8ClampedArray<ArrayBuffer> {
+  const canvas = new OffscreenCanvas(MODEL_SIDE, MODEL_SIDE);
+  const context = context2d(canvas);
+  context.fillStyle = 'rgb(128 128 128)';
+  context.fillRect(0, 0, MODEL_SIDE, MODEL_SIDE);
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(bitmap, place.x, place.y, place.width, place.height);
+  return context.getImageData(0, 0, MODEL_SIDE, MODEL_SIDE).data;
+}
+
+/** The model's one-channel mask as a canvas: white, with the mask as alpha. */
+function maskCanvasOf(mask: Uint8ClampedArray): OffscreenCanvas {
+  const rgba = new Uint8ClampedArray(mask.length * 4).fill(255);
+  for (let i = 0; i < mask.length; i++) rgba[i * 4 + 3] = mask[i] ?? 0;
+  const canvas = new OffscreenCanvas(MODEL_SIDE, MODEL_SIDE);
+  context2d(canvas).putImageData(new ImageData(rgba, MODEL_SIDE, MODEL_SIDE), 0, 0);
+  return canvas;
+}
+
+/**
+ * How the 1024² mask reaches full resolution: 'bilinear' lets the canvas scale it; 'guided' runs
+ * the fast guided filter with the photo's luma as guide, so mask edges follow the photo's edges.
+ */
+const UPSAMPLE: 'bilinear' | 'guided' = 'guided';
+/** Guided filter window radius (in mask pixels) and regularisation. */
+const GUIDED_RADIUS = 4;
+const GUIDED_EPSILON = 1e-3;
+
+/** The model's mask and its input inside `place`, as 0–1 planes for the guided filter. */
+function guidedPlanes(
+  rgba: Uint8ClampedArray,
+  mask: Uint8ClampedArray,
+  place: Placement,
+): { guide: Float32Array; maskPlane: Float32Array } {
+  const count = place.width * place.height;
+  const guide = new Float32Array(count);
+  const maskPlane = new Float32Array(count);
+  for (let y = 0; y < place.height; y++) {
+    for (let x = 0; x < place.width; x++) {
+      const from = (place.y + y) * MODEL_SIDE + place.x + x;
+      const to = y * place.width + x;
+      guide[to] =
+        (0.299 * (rgba[from * 4] ?? 0) + 0.587 * (rgba[from * 4 + 1] ?? 0) + 0.114 * (rgba[from * 4 + 2] ?? 0)) / 255;
+      maskPlane[to] = (mask[from] ?? 0) / 255;
+    }
+  }
+  return { guide, maskPlane };
+}
+
+/**
+ * Applies the 1024² mask to the full-resolution image (see UPSAMPLE), then refines the alpha
+ * levels at full resolution.
+ */
+function applyMask(
+  bitmap: ImageBitmap,
+  modelRgba: Uint8ClampedArray,
+  mask: Uint8ClampedArray,
+  place: Placement,
+): OffscreenCanvas {
   const output = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = context2d(output);
   context.drawImage(bitmap, 0, 0);
+  if (UPSAMPLE === 'guided') {
+    const { guide, maskPlane } = guidedPlanes(modelRgba, mask, place);
+    const coefficients = guidedCoefficients(guide, maskPlane, place.width, place.height, GUIDED_RADIUS, GUIDED_EPSILON);
+    const pixels = context.getImageData(0, 0, output.width, output.height);
+    applyGuidedAlpha(pixels.data, output.width, output.height, coefficients);
+    refineAlphaChannel(pixels.data);
+    context.putImageData(pixels, 0, 0);
+    return output;
+  }
   context.globalCompositeOperation = 'destination-in';
   context.imageSmoothingEnabled = true;
   context.imageSmoothingQuality = 'high';
-  context.drawImage(maskCanvas, 0, 0, bitmap.width, bitmap.height);
+  context.drawImage(maskCanvasOf(mask), place.x, place.y, place.width, place.height, 0, 0, bitmap.width, bitmap.height);
   context.globalCompositeOperation = 'source-over';
   const pixels = context.getImageData(0, 0, output.width, output.height);
   refineAlphaChannel(pixels.data);
@@ -102,12 +177,36 @@ function applyMask(bitmap: ImageBitmap, maskRgba: Uint8ClampedArray<ArrayBuffer>
   return output;
 }
 
-export async function previewOf(canvas: OffscreenCanvas | ImageBitmap): Promise<ImageBitmap> {
-  const scale = Math.min(1, PREVIEW_SIDE / Math.max(canvas.width, canvas.height));
-  if (scale === 1) return createImageBitmap(canvas);
-  return createImageBitmap(canvas, {
-    resizeWidth: Math.round(canvas.width * scale),
-    resizeHeight: Math.round(canvas.height * scale),
+/**
+ * The on-screen preview, composed from a screen-sized copy of the photo so it shows before the
+ * full-resolution compose (seconds at 24 MP) has even started.
+ */
+async function previewOf(
+  bitmap: ImageBitmap,
+  modelRgba: Uint8ClampedArray,
+  mask: Uint8ClampedArray,
+  place: Placement,
+): Promise<ImageBitmap> {
+  const scale = PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height);
+  const small = await createImageBitmap(bitmap, {
+    resizeWidth: Math.round(bitmap.width * scale),
+    resizeHeight: Math.round(bitmap.height * scale),
+    resizeQuality: 'medium',
+  });
+  try {
+    return await createImageBitmap(applyMask(small, modelRgba, mask, place));
+  } finally {
+    small.close();
+  }
+}
+
+/** A screen-sized copy of a finished image (a provider's cutout), for the compare view. */
+export async function screenPreview(image: ImageBitmap): Promise<ImageBitmap> {
+  const scale = Math.min(1, PREVIEW_SIDE / Math.max(image.width, image.height));
+  if (scale === 1) return createImageBitmap(image);
+  return createImageBitmap(image, {
+    resizeWidth: Math.round(image.width * scale),
+    resizeHeight: Math.round(image.height * scale),
     resizeQuality: 'medium',
   });
 }
@@ -120,7 +219,8 @@ export async function runCutout(
   report({ stage: 'decode' });
   const { bitmap, notice } = await decodeInput(input.file, input.fileName);
   try {
-    const rgba = modelInput(bitmap);
+    const place = placementOf(bitmap);
+    const rgba = modelInput(bitmap, place);
 
     // Download progress arrives per resource (model, runtime wasm, runtime mjs); report the sum.
     const downloads = new Map<string, { loaded: number; total: number }>();
@@ -147,9 +247,12 @@ export async function runCutout(
     const inferenceDone = performance.now();
 
     report({ stage: 'compose' });
-    const cutout = applyMask(bitmap, mask);
-    const preview = await previewOf(cutout);
-    report({ stage: 'preview', preview, width: cutout.width, height: cutout.height }, [preview]);
+    // A screen-sized photo is composed once; a larger one gets its preview composed first.
+    const fitsScreen = Math.max(bitmap.width, bitmap.height) <= PREVIEW_SIDE;
+    let cutout = fitsScreen ? applyMask(bitmap, rgba, mask, place) : undefined;
+    const preview = cutout ? await createImageBitmap(cutout) : await previewOf(bitmap, rgba, mask, place);
+    report({ stage: 'preview', preview, width: bitmap.width, height: bitmap.height }, [preview]);
+    cutout ??= applyMask(bitmap, rgba, mask, place);
 
     report({ stage: 'encode' });
     const png = await cutout.convertToBlob({ type: 'image/png' });

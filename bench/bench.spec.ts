@@ -1,0 +1,344 @@
+/**
+ * The benchmark: baseline (library defaults), raw model (ONNX Runtime alone) and Cutwise (the real
+ * app), same images, same browser, alternating, median of BENCH_RUNS warm runs per image size.
+ * Prints a table and writes bench/results.json and the table section of BENCH.md.
+ * Run with `npm run bench` (BENCH_RUNS=2 BENCH_SIZES=1 for a quick check).
+ */
+import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import {
+  alphaChannel,
+  alphaIoU,
+  coreOpaqueFraction,
+  edgeBand,
+  encodePng,
+  meanAbsAlphaError,
+  opaqueCoreFast,
+  readPng,
+  scaledExactTruthComposite,
+} from '../test/support/images.ts';
+import { installLongTaskProbe, longestTask, resetLongestTask, watchForeignRequests } from '../test/e2e/helpers.ts';
+import { BENCH_PORTS } from './playwright.bench.config.ts';
+import { startMemoryProbe } from './support/process-memory.ts';
+import type { BenchGlobals } from './pages/bench-page.ts';
+import { rotate } from './support/stats.ts';
+import {
+  machineLine,
+  medianSample,
+  renderTables,
+  writeBenchMd,
+  type BenchResults,
+  type ContenderName,
+  type Quality,
+  type Sample,
+  type SizeResult,
+} from './support/report.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const TMP = `${ROOT}bench/tmp/`;
+const RUNS = Math.max(0, Number(process.env.BENCH_RUNS ?? 5)); // 0: quality figures only
+const ALL: readonly ContenderName[] = ['baseline', 'raw', 'cutwise'];
+/** BENCH_CONTENDERS=cutwise (comma-separated) runs only those, e.g. to compare pipeline levers. */
+const ONLY = (process.env.BENCH_CONTENDERS ?? ALL.join(',')).split(',').filter((name): name is ContenderName =>
+  (ALL as readonly string[]).includes(name),
+);
+const SIZES = (process.env.BENCH_SIZES ?? '1,12,24').split(',').map(Number).filter((mp) => mp > 0);
+
+const ORIGINS: Record<ContenderName, string> = {
+  cutwise: `http://127.0.0.1:${BENCH_PORTS.app}`,
+  raw: `http://127.0.0.1:${BENCH_PORTS.raw}`,
+  baseline: `http://127.0.0.1:${BENCH_PORTS.baseline}`,
+};
+const PATHS: Record<ContenderName, string> = { cutwise: '/', raw: '/raw.html', baseline: '/baseline.html' };
+
+interface Contender {
+  name: ContenderName;
+  context: BrowserContext;
+  page: Page;
+  foreign: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+interface BenchImage {
+  megapixels: number;
+  fileName: string;
+  width: number;
+  height: number;
+  truth: Uint8Array;
+}
+
+function prepareImage(megapixels: number): BenchImage {
+  mkdirSync(`${TMP}images`, { recursive: true });
+  const { photo, truth } = scaledExactTruthComposite(megapixels);
+  const fileName = `lemur-beach-${megapixels}mp.png`;
+  const path = `${TMP}images/${fileName}`;
+  if (!existsSync(path)) writeFileSync(path, encodePng(photo));
+  return { megapixels, fileName, width: photo.width, height: photo.height, truth };
+}
+
+/** The page gets the image as a File from its own origin (a routed URL), outside any timing. */
+async function stageFile(page: Page, image: BenchImage, runName: string): Promise<void> {
+  await page.evaluate(
+    async ({ url, runName }) => {
+      const blob = await (await fetch(url)).blob();
+      (window as unknown as BenchGlobals).benchFile = new File([blob], runName, { type: 'image/png' });
+    },
+    { url: `/__bench/${image.fileName}`, runName },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quality
+
+function qualityOf(alpha: Uint8Array, image: BenchImage): Quality {
+  const radius = Math.max(2, Math.round((4 * image.width) / 1024)); // 4 model pixels each side
+  const band = edgeBand(image.truth, image.width, image.height, radius);
+  const core = opaqueCoreFast(image.truth, image.width, image.height, radius);
+  return {
+    iou: alphaIoU(alpha, image.truth),
+    maeAll: meanAbsAlphaError(alpha, image.truth),
+    maeEdge: meanAbsAlphaError(alpha, image.truth, band),
+    coreOpaque: coreOpaqueFraction(alpha, core),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contenders
+
+async function openContender(browser: Browser, name: ContenderName): Promise<Contender> {
+  const context = await browser.newContext({ baseURL: ORIGINS[name], acceptDownloads: true });
+  const foreign = watchForeignRequests(context, ORIGINS[name]);
+  await context.route('**/__bench/*', (route) => {
+    const file = new URL(route.request().url()).pathname.slice('/__bench/'.length);
+    return route.fulfill({
+      path: `${TMP}images/${file}`,
+      contentType: 'image/png',
+      headers: { 'Cross-Origin-Resource-Policy': 'same-origin' },
+    });
+  });
+  const page = await newPage(context, name);
+  return { name, context, page, foreign };
+}
+
+async function newPage(context: BrowserContext, name: ContenderName): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.log(`[${name}] page error: ${error.message}`));
+  await installLongTaskProbe(page);
+  await page.goto(PATHS[name]);
+  if (name !== 'cutwise') await page.waitForFunction(() => document.title.endsWith('(ready)'));
+  return page;
+}
+
+async function jsHeap(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  await cdp.detach();
+  return metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? 0;
+}
+
+/** Drops the staged file on the app and waits for the preview, then the full-resolution PNG. */
+async function cutwiseRun(page: Page, runName: string): Promise<{ previewMs: number; exportMs: number }> {
+  return page.evaluate(async (runName) => {
+    const file = (window as unknown as BenchGlobals).benchFile;
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    const caption = () => document.querySelector('[data-testid=result-caption]');
+    const pngReady = () =>
+      caption()?.textContent?.includes(runName) &&
+      caption()?.textContent?.includes('cutout in') &&
+      [...document.querySelectorAll('button')].some((b) => b.textContent?.includes('Download PNG') && !b.disabled);
+    const started = performance.now();
+    const target = document.querySelector('[data-testid=dropzone]') ?? document.body;
+    target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    let previewMs = 0;
+    return new Promise<{ previewMs: number; exportMs: number }>((resolve, reject) => {
+      const check = (): void => {
+        const message = document.querySelector('[data-testid=message]');
+        if (message?.textContent && /error|could not|failed/i.test(message.textContent)) {
+          reject(new Error(message.textContent));
+          return;
+        }
+        // The caption names the new file as soon as its preview is drawn on the canvas.
+        if (!previewMs && caption()?.textContent?.includes(runName)) previewMs = performance.now() - started;
+        if (previewMs && pngReady()) {
+          resolve({ previewMs, exportMs: performance.now() - started });
+          return;
+        }
+        requestAnimationFrame(check);
+      };
+      requestAnimationFrame(check);
+    });
+  }, runName);
+}
+
+async function cutwiseEngineTimings(page: Page): Promise<{ modelMs: number; inferenceMs: number; afterModelMs: number }> {
+  const caption = page.getByTestId('result-caption');
+  const [modelMs, inferenceMs, totalMs] = await Promise.all(
+    ['data-model-ms', 'data-inference-ms', 'data-total-ms'].map(async (name) => Number(await caption.getAttribute(name))),
+  );
+  return { modelMs: modelMs ?? 0, inferenceMs: inferenceMs ?? 0, afterModelMs: (totalMs ?? 0) - (modelMs ?? 0) - (inferenceMs ?? 0) };
+}
+
+async function runOnce(contender: Contender, image: BenchImage, run: number): Promise<Sample> {
+  const { page, name } = contender;
+  const runName = `lemur-${image.megapixels}mp-run${run}.png`;
+  await stageFile(page, image, runName);
+  if (name === 'raw') await page.evaluate(() => (window as unknown as BenchGlobals).raw.prepare((window as unknown as BenchGlobals).benchFile));
+  await resetLongestTask(page);
+  const memory = startMemoryProbe();
+  let sample: Omit<Sample, 'longestTaskMs' | 'peakRssBytes' | 'jsHeapBytes'>;
+  try {
+    if (name === 'baseline') {
+      sample = await page.evaluate(() => (window as unknown as BenchGlobals).bench.run((window as unknown as BenchGlobals).benchFile));
+    } else if (name === 'raw') {
+      // Which of the two goes first alternates, so neither always runs right after another contender.
+      const runFinal = () => page.evaluate(() => (window as unknown as BenchGlobals).raw.runFinalOutput());
+      const runAll = () => page.evaluate(() => (window as unknown as BenchGlobals).raw.runAllOutputs());
+      let final: number;
+      let all: number;
+      if (run % 2) {
+        final = await runFinal();
+        all = await runAll();
+      } else {
+        all = await runAll();
+        final = await runFinal();
+      }
+      sample = { previewMs: final, exportMs: final, inferenceMs: final, allOutputsMs: all };
+    } else {
+      const timings = await cutwiseRun(page, runName);
+      const engine = await cutwiseEngineTimings(page);
+      sample = { ...timings, inferenceMs: engine.inferenceMs, afterModelMs: engine.afterModelMs };
+    }
+  } catch (error) {
+    memory.stop();
+    throw error;
+  }
+  const peakRssBytes = memory.stop();
+  return { ...sample, longestTaskMs: await longestTask(page), peakRssBytes, jsHeapBytes: await jsHeap(page) };
+}
+
+/** Saves the contender's last full-resolution result and reads its alpha channel. */
+async function downloadAlpha(contender: Contender, image: BenchImage): Promise<Uint8Array | undefined> {
+  const { page, name } = contender;
+  if (name === 'raw') return undefined;
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    name === 'baseline'
+      ? page.evaluate((file) => (window as unknown as BenchGlobals).bench.download(file), `${name}-${image.megapixels}mp.png`)
+      : page.getByRole('button', { name: 'Download PNG' }).click(),
+  ]);
+  const path = `${TMP}out/${name}-${image.megapixels}mp.png`;
+  await download.saveAs(path);
+  const result = readPng(readFileSync(path));
+  if (result.width !== image.width || result.height !== image.height) {
+    throw new Error(`${name} returned ${result.width}×${result.height} for ${image.width}×${image.height}`);
+  }
+  return alphaChannel(result);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes of the shell
+
+function shellSizes(): { shellJsGzip: number; workerJsGzipExclOrt: number } {
+  const dist = `${ROOT}dist/`;
+  const html = readFileSync(`${dist}index.html`, 'utf8');
+  const shell = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((match) => match[1] ?? '');
+  const gz = (file: string) => gzipSync(readFileSync(dist + file)).length;
+  const workerSide = readdirSync(`${dist}assets`)
+    .map((file) => `assets/${file}`)
+    .filter((file) => file.endsWith('.js') && !shell.includes(file) && !/\/ort[.-]/.test(file));
+  return {
+    shellJsGzip: shell.reduce((sum, file) => sum + gz(file), 0),
+    workerJsGzipExclOrt: workerSide.reduce((sum, file) => sum + gz(file), 0),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
+  mkdirSync(`${TMP}out`, { recursive: true });
+  const names: ContenderName[] = [...ONLY];
+  const warmupImage = prepareImage(1);
+
+  // Model load: a fresh context (empty HTTP cache, "network"), then a second page in the same
+  // context (files from the HTTP cache, new session: "cold from cache").
+  const load: BenchResults['load'] = {};
+  const contenders: Contender[] = [];
+  for (const name of names) {
+    const contender = await openContender(browser, name);
+    const measureLoad = async (page: Page): Promise<number> => {
+      if (name === 'baseline') return page.evaluate(() => (window as unknown as BenchGlobals).bench.load());
+      if (name === 'raw') return page.evaluate(() => (window as unknown as BenchGlobals).raw.load());
+      contender.page = page;
+      await stageFile(page, warmupImage, 'load.png');
+      await cutwiseRun(page, 'load.png');
+      return (await cutwiseEngineTimings(page)).modelMs;
+    };
+    const networkMs = await measureLoad(contender.page);
+    await contender.page.close();
+    contender.page = await newPage(contender.context, name);
+    const fromCacheMs = await measureLoad(contender.page);
+    load[name] = { networkMs, fromCacheMs };
+    console.log(`model load ${name}: network ${networkMs.toFixed(0)} ms, from HTTP cache ${fromCacheMs.toFixed(0)} ms`);
+    contenders.push(contender);
+  }
+  const rawPage = contenders.find((contender) => contender.name === 'raw')?.page;
+  const outputNames = rawPage
+    ? await rawPage.evaluate(() => (window as unknown as BenchGlobals).raw.outputNames().join(', '))
+    : '';
+  console.log(`raw model graph outputs: ${outputNames}`);
+
+  const sizes: SizeResult[] = [];
+  for (const megapixels of SIZES) {
+    const image = prepareImage(megapixels);
+    console.log(`\n${megapixels} MP: ${image.width}×${image.height}`);
+    const runs = { baseline: [], raw: [], cutwise: [] } as Record<ContenderName, Sample[]>;
+    const quality: Partial<Record<ContenderName, Quality>> = {};
+    // One warm-up run each (not counted); its full-resolution result gives the quality figures.
+    for (const contender of contenders) {
+      await runOnce(contender, image, 0);
+      const alpha = await downloadAlpha(contender, image);
+      if (alpha) quality[contender.name] = qualityOf(alpha, image);
+    }
+    for (let run = 1; run <= RUNS; run++) {
+      for (const contender of rotate(contenders, run)) {
+        const sample = await runOnce(contender, image, run);
+        runs[contender.name].push(sample);
+        console.log(
+          `  run ${run} ${contender.name.padEnd(8)} preview ${sample.previewMs.toFixed(0)} ms, export ${sample.exportMs.toFixed(0)} ms` +
+            (sample.allOutputsMs ? `, all outputs ${sample.allOutputsMs.toFixed(0)} ms` : '') +
+            (sample.afterModelMs !== undefined ? `, compose+encode ${sample.afterModelMs.toFixed(0)} ms` : '') +
+            `, longest task ${sample.longestTaskMs.toFixed(0)} ms, peak RSS ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        );
+      }
+    }
+    const medians = Object.fromEntries(
+      ALL.map((name) => [name, medianSample(runs[name])]),
+    ) as Record<ContenderName, Sample>;
+    sizes.push({ megapixels, width: image.width, height: image.height, runs, median: medians, quality });
+  }
+
+  const foreign = contenders.flatMap((contender) => contender.foreign);
+  for (const contender of contenders) await contender.context.close();
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    machine: machineLine(),
+    runsPerSize: RUNS,
+    model: 'isnet_fp16 (the library\'s default "medium")',
+    outputNames,
+    load,
+    ...shellSizes(),
+    sizes,
+    foreignRequests: foreign,
+  };
+  writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTables(results);
+  console.log(`\n${table}`);
+  writeBenchMd(`${ROOT}BENCH.md`, table);
+  if (foreign.length) throw new Error(`requests left the bench origins: ${foreign.join(', ')}`);
+});

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: builds the app and the bench pages, then drives Chromium through
+ * bench/bench.spec.ts (its own Playwright config, never part of `npm test`). Prints the table and
+ * writes bench/results.json and the table in BENCH.md.
+ * BENCH_RUNS (default 5) and BENCH_SIZES (default "1,12,24", megapixels) shorten a quick check.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+
+function step(command, args) {
+  console.log(`\n$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+step('npx', ['vite', 'build', '--logLevel', 'warn']);
+step('npx', ['vite', 'build', '-c', 'bench/vite.bench.config.ts']);
+step('npx', ['playwright', 'test', '-c', 'bench/playwright.bench.config.ts']);
