@@ -155,7 +155,7 @@ export function modelAssetsPlugin(): Plugin {
    * Serves the manifest and the files with their own type and length. Dev reads them from
    * node_modules; preview from the build output — itself, because preview's compression middleware
    * would otherwise gzip the extensionless model chunks on the fly (typeless = "text/plain"), which
-   * measured about 3 s of server CPU per model load on 2 cores (see BENCH.md).
+   * added about 3 s to every model load on 2 cores (see BENCH.md).
    */
   const middleware =
     (source: 'packages' | 'build', extraHeaders: () => Record<string, string> = () => ({})) =>

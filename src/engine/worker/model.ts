@@ -4,7 +4,8 @@
  *
  * Why not the library's segmentForeground: it asks the runtime for all 12 graph outputs on every run
  * (the side outputs are 1024² float maps copied out of WASM memory) where only "output" is used.
- * Fetching just that output measured 2.2× faster for the same session.run (see BENCH.md).
+ * Fetching just that output made no measurable speed difference on a busy 2-core box (BENCH.md), but
+ * it skips those copies, rounds the mask instead of truncating it, and keeps the library out of the worker.
  * The files are the same self-hosted ones, listed in the library's resources.json format. The runtime
  * is imported lazily so the export worker (same file) never loads it.
  */
