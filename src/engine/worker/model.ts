@@ -64,7 +64,7 @@ let runtimeReady: Promise<void> | undefined;
 async function prepareRuntime(manifest: ResourceManifest, onProgress: ProgressSink): Promise<void> {
   // Fetched here for the download progress (and into the HTTP cache); the runtime then loads them by
   // URL, so the browser compiles the WASM while streaming and can cache the compiled code.
-  const [ort] = await Promise.all([
+  const [ort, , glue] = await Promise.all([
     runtime(),
     fetchResource(manifest, RUNTIME_WASM, onProgress),
     fetchResource(manifest, RUNTIME_MJS, onProgress),
@@ -73,7 +73,10 @@ async function prepareRuntime(manifest: ResourceManifest, onProgress: ProgressSi
   // falls back to one thread by itself.
   ort.env.wasm.numThreads = navigator.hardwareConcurrency || 4;
   ort.env.wasm.proxy = false;
-  ort.env.wasm.wasmPaths = { wasm: resourceUrl(manifest, RUNTIME_WASM), mjs: resourceUrl(manifest, RUNTIME_MJS) };
+  // The glue module is imported from the bytes already fetched: a module import by URL from inside a
+  // worker was not answered from the service worker's cache offline (measured: "Failed to fetch
+  // dynamically imported module" with the network off), a blob: URL needs no network at all.
+  ort.env.wasm.wasmPaths = { wasm: resourceUrl(manifest, RUNTIME_WASM), mjs: URL.createObjectURL(glue) };
 }
 
 /** The URL of a one-chunk resource (the runtime files are never split). */
