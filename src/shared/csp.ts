@@ -19,6 +19,11 @@ export interface CspOptions {
    * them there with a console error.
    */
   delivery?: 'header' | 'meta';
+  /**
+   * 'worker': the policy of the engine worker's script. A worker does not inherit the page's policy;
+   * it takes the one its script response carries (the service worker adds it).
+   */
+  scope?: 'document' | 'worker';
 }
 
 /**
@@ -28,23 +33,28 @@ export interface CspOptions {
  */
 export function buildContentSecurityPolicy(extraConnectOrigins: readonly string[] = [], options: CspOptions = {}): string {
   const connect = unique(["'self'", ...PROVIDER_ORIGINS, ...extraConnectOrigins.flatMap((value) => originOf(value) ?? [])]);
+  const worker = options.scope === 'worker';
+  // The engine worker needs more than the page, each measured with the real model (a cutout fails
+  // or hangs without it). The worker has no DOM and only receives image bytes from our own page.
+  // - 'unsafe-eval': @imgly/background-removal bundles ndarray, which builds its array classes with
+  //   Function(source) ("Evaluating a string as JavaScript violates … script-src").
+  // - blob: in script-src, connect-src and worker-src: the library hands ONNX Runtime its self-hosted
+  //   files as blob: URLs; ORT imports its glue from one ("Failed to fetch dynamically imported
+  //   module: blob:…"), loads the .wasm from another (XMLHttpRequest to blob: refused) and starts its
+  //   WASM threads as blob: workers (without it the session never starts). blob: URLs can only be
+  //   minted by code already running on this origin.
+  const workerOnly = (...values: string[]): string[] => (worker ? values : []);
   const directives: Array<[string, string[]]> = [
     ['default-src', ["'self'"]],
-    // 'wasm-unsafe-eval': ONNX Runtime compiles its WebAssembly. blob:: @imgly/background-removal
-    // turns every self-hosted resource into a blob: URL (it reads them through resources.json), and
-    // ONNX Runtime imports its Emscripten glue (.mjs) from that blob: URL. blob: URLs can only be
-    // minted by code that already runs on this origin. Measured: without blob: the model does not start.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:']],
-    // The engine worker is a file of ours; ONNX Runtime starts its WASM threads from the blob: glue.
-    ['worker-src', ["'self'", 'blob:']],
-    // blob:: ONNX Runtime fetches its .wasm from the blob: URL the library made.
-    ['connect-src', [...connect, 'blob:']],
-    // blob:: the original photo is shown from an object URL; data:: small CSS images.
-    ['img-src', ["'self'", 'blob:', 'data:']],
+    // 'wasm-unsafe-eval': ONNX Runtime compiles WebAssembly.
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", ...workerOnly("'unsafe-eval'", 'blob:')]],
+    ['worker-src', ["'self'", ...workerOnly('blob:')]],
+    ['connect-src', [...connect, ...workerOnly('blob:')]],
+    // blob:: the original photo is shown from an object URL.
+    ['img-src', ["'self'", 'blob:']],
     ['style-src', ["'self'"]],
     ['font-src', ["'self'"]],
     ['manifest-src', ["'self'"]],
-    ['media-src', ["'self'", 'blob:']],
     ['object-src', ["'none'"]],
     ['base-uri', ["'self'"]],
     ['form-action', ["'self'"]],

@@ -40,17 +40,23 @@ const scope = self.registration.scope; // absolute, ends in "/"
 const assetBase = `${scope}imgly/`;
 const shellUrl = `${scope}index.html`;
 
-const isolation: WorkboxPlugin = {
-  handlerWillRespond: async ({ response }) => withHeaders(response),
-};
 
 // ---- Navigations: the precached shell with COOP/COEP and the CSP (user endpoints included). ----
 // Registered before the precache route, which would otherwise answer "/" with the stored file as is.
 const META_CSP = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
 
-async function contentSecurityPolicy(): Promise<string> {
-  return buildContentSecurityPolicy(endpointOrigins(await readEndpointRecords()));
+async function contentSecurityPolicy(scope: 'document' | 'worker' = 'document'): Promise<string> {
+  return buildContentSecurityPolicy(endpointOrigins(await readEndpointRecords()), { scope });
 }
+
+/**
+ * COOP/COEP on every response of ours. Worker scripts also get the CSP: a worker does not inherit the
+ * page's policy but takes the one its own script response carries, and the model runs in a worker.
+ */
+const isolation: WorkboxPlugin = {
+  handlerWillRespond: async ({ request, response }) =>
+    withHeaders(response, request.destination === 'worker' ? { 'Content-Security-Policy': await contentSecurityPolicy('worker') } : {}),
+};
 
 /** The URL without query and fragment. */
 const bare = (url: URL): string => url.href.split(/[?#]/)[0] ?? url.href;

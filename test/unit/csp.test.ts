@@ -11,20 +11,32 @@ function directives(policy: string): Map<string, string[]> {
 }
 
 describe('buildContentSecurityPolicy', () => {
-  it('is strict by default: own scripts and WASM only, no plugins, no base or form hijack', () => {
+  it('is strict for the page: own scripts and WASM only, no eval, no blob: scripts, no plugins', () => {
     const policy = directives(buildContentSecurityPolicy());
-    expect(policy.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
-    expect(policy.get('script-src')).not.toContain("'unsafe-inline'");
-    expect(policy.get('script-src')).not.toContain("'unsafe-eval'");
+    expect(policy.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    expect(policy.get('worker-src')).toEqual(["'self'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('base-uri')).toEqual(["'self'"]);
     expect(policy.get('default-src')).toEqual(["'self'"]);
+    expect(policy.get('style-src')).toEqual(["'self'"]);
     expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(buildContentSecurityPolicy()).not.toMatch(/unsafe-inline|'unsafe-eval'|\*/);
   });
 
-  it('lets the app reach only itself, blob: URLs and the real provider hosts', () => {
+  it('gives the engine worker exactly what the model runtime needs, and nothing else more', () => {
+    const page = directives(buildContentSecurityPolicy(['http://127.0.0.1:5111']));
+    const worker = directives(buildContentSecurityPolicy(['http://127.0.0.1:5111'], { scope: 'worker' }));
+    expect(worker.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", "'unsafe-eval'", 'blob:']);
+    expect(worker.get('worker-src')).toEqual(["'self'", 'blob:']);
+    expect(worker.get('connect-src')).toEqual([...(page.get('connect-src') ?? []), 'blob:']);
+    for (const name of ['default-src', 'img-src', 'style-src', 'object-src', 'base-uri', 'form-action', 'frame-src']) {
+      expect(worker.get(name), name).toEqual(page.get(name));
+    }
+  });
+
+  it('lets the page reach only itself and the real provider hosts', () => {
     const connect = directives(buildContentSecurityPolicy()).get('connect-src');
-    expect(connect).toEqual(["'self'", ...PROVIDER_ORIGINS, 'blob:']);
+    expect(connect).toEqual(["'self'", ...PROVIDER_ORIGINS]);
     expect(PROVIDER_ORIGINS).toEqual([
       'https://sdk.photoroom.com',
       'https://image-api.photoroom.com',
@@ -37,13 +49,7 @@ describe('buildContentSecurityPolicy', () => {
     const policy = directives(
       buildContentSecurityPolicy(['http://127.0.0.1:5111/v1/segment', 'http://127.0.0.1:5111', 'https://proxy.example.org/bg/']),
     );
-    expect(policy.get('connect-src')).toEqual([
-      "'self'",
-      ...PROVIDER_ORIGINS,
-      'http://127.0.0.1:5111',
-      'https://proxy.example.org',
-      'blob:',
-    ]);
+    expect(policy.get('connect-src')).toEqual(["'self'", ...PROVIDER_ORIGINS, 'http://127.0.0.1:5111', 'https://proxy.example.org']);
     expect(policy.get('script-src')).not.toContain('http://127.0.0.1:5111');
   });
 
@@ -57,7 +63,7 @@ describe('buildContentSecurityPolicy', () => {
     ]);
     expect(policy).not.toContain('unsafe-inline');
     expect(policy).not.toContain('evil');
-    expect(directives(policy).get('connect-src')).toEqual(["'self'", ...PROVIDER_ORIGINS, 'blob:']);
+    expect(directives(policy).get('connect-src')).toEqual(["'self'", ...PROVIDER_ORIGINS]);
   });
 
   it('leaves out frame-ancestors for a <meta> policy (Chromium ignores it there with an error)', () => {

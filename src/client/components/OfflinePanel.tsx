@@ -4,7 +4,7 @@ import { formatBytes } from '../../shared/format.ts';
 
 /** "Make available offline": the chosen model in the browser's storage, with progress and removal. */
 export function OfflinePanel() {
-  const { offlineModel, update } = usePwa();
+  const { offlineModel, update, connectivity } = usePwa();
   const state = offlineModel.state;
   const complete = () => state.cached !== undefined && state.cached.total > 0 && state.cached.loaded === state.cached.total;
   const statusText = (): string => {
@@ -42,7 +42,7 @@ export function OfflinePanel() {
         <button
           type="button"
           data-testid="make-offline"
-          disabled={!update.state.active || state.downloading !== undefined || complete()}
+          disabled={!update.state.active || !connectivity.online() || state.downloading !== undefined || complete()}
           onClick={() => void offlineModel.download()}
         >
           Make available offline
@@ -56,6 +56,9 @@ export function OfflinePanel() {
           Remove downloaded model
         </button>
       </div>
+      <Show when={!connectivity.online() && !complete()}>
+        <p class="hint">The download needs the network.</p>
+      </Show>
       <Show when={!update.state.active}>
         <p class="hint">Offline use needs the app's service worker, which starts after the first load.</p>
       </Show>
