@@ -36,20 +36,18 @@ export function buildContentSecurityPolicy(extraConnectOrigins: readonly string[
   const worker = options.scope === 'worker';
   // The engine worker needs more than the page, each measured with the real model (a cutout fails
   // or hangs without it). The worker has no DOM and only receives image bytes from our own page.
-  // - 'unsafe-eval': @imgly/background-removal bundles ndarray, which builds its array classes with
-  //   Function(source) ("Evaluating a string as JavaScript violates … script-src").
-  // - blob: in script-src, connect-src and worker-src: the library hands ONNX Runtime its self-hosted
-  //   files as blob: URLs; ORT imports its glue from one ("Failed to fetch dynamically imported
-  //   module: blob:…"), loads the .wasm from another (XMLHttpRequest to blob: refused) and starts its
-  //   WASM threads as blob: workers (without it the session never starts). blob: URLs can only be
-  //   minted by code already running on this origin.
+  // - blob: in script-src: the engine imports ONNX Runtime's glue module from the bytes it fetched
+  //   (a blob: URL), because a module import by URL was not answered from the offline cache.
+  // - blob: in worker-src: ONNX Runtime starts its WASM threads from that glue, as blob: workers.
+  // blob: URLs can only be minted by code already running on this origin. No eval of any kind
+  // beyond compiling WebAssembly: the engine calls ONNX Runtime directly, not the imgly library.
   const workerOnly = (...values: string[]): string[] => (worker ? values : []);
   const directives: Array<[string, string[]]> = [
     ['default-src', ["'self'"]],
     // 'wasm-unsafe-eval': ONNX Runtime compiles WebAssembly.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'", ...workerOnly("'unsafe-eval'", 'blob:')]],
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", ...workerOnly('blob:')]],
     ['worker-src', ["'self'", ...workerOnly('blob:')]],
-    ['connect-src', [...connect, ...workerOnly('blob:')]],
+    ['connect-src', connect],
     // blob:: the original photo is shown from an object URL.
     ['img-src', ["'self'", 'blob:']],
     ['style-src', ["'self'"]],
