@@ -13,6 +13,7 @@ import { dailyUsage, forecastRunOut } from '../../credits/logic/insight.ts';
 import type { DailyUsage, Forecast } from '../../credits/logic/insight.ts';
 import type { KeyAccount, LedgerEntry } from '../../credits/logic/types.ts';
 import { PROVIDER_NAMES } from '../../providers/errors.ts';
+import { saveWithLink } from './save-file.ts';
 
 export interface CreditsUiOptions {
   /** Refreshes one key: the key store looks up the secret and calls coordinator.refresh(…, 'user'). */
@@ -53,14 +54,6 @@ export interface CreditsUi {
   dispose(): void;
 }
 
-function saveWithLink(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function createCreditsUi(coordinator: CreditsCoordinator, options: CreditsUiOptions): CreditsUi {
   const now = options.now ?? (() => Date.now());

@@ -10,6 +10,7 @@ import { EngineClient, EngineFailureError } from '../../engine/client/engine-cli
 import type { CutoutOutput, ModelChoice } from '../../engine/protocol.ts';
 import type { Background } from '../../shared/image/composite.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
+import { saveWithLink } from './save-file.ts';
 
 export type JobStage = 'decode' | 'download' | 'inference' | 'compose' | 'encode' | 'remote';
 
@@ -75,14 +76,6 @@ export interface EditorDeps {
   save?: (blob: Blob, fileName: string) => void;
 }
 
-function saveWithLink(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export function createEditor(deps: EditorDeps = {}) {
   const cutoutEngine = deps.cutoutEngine ?? new EngineClient();
