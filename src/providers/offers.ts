@@ -1,11 +1,11 @@
 /**
- * What the app asks each provider for, and what that costs in words, from the adapters' own price
- * declarations. Pure; runs anywhere.
+ * What the app asks each provider for: the HD cutout and the AI-edit form as adapter requests.
+ * Pure; runs anywhere. (Prices and their words live in credits/logic/prices.ts.)
  */
 import type { PhotoRoomEditRequest, PhotoRoomRequest, PhotoRoomShadowMode } from './photoroom.ts';
 import type { RemoveBgRequest } from './removebg.ts';
 import type { WithoutBgRequest } from './withoutbg.ts';
-import type { BalanceUnit, OperationSpec, ProviderId } from './types.ts';
+import type { ProviderId } from './types.ts';
 
 /** The request for a full-resolution cutout from each provider. */
 export interface HdRequests {
@@ -66,44 +66,4 @@ export function aiEditRequest(image: Blob, fileName: string, choices: AiEditChoi
   if (choices.shadow !== 'none') request.shadowMode = choices.shadow;
   if (choices.relight) request.lightingMode = 'ai.auto';
   return request;
-}
-
-const UNIT_WORDS: Record<BalanceUnit, [string, string]> = { image: ['image', 'images'], credit: ['credit', 'credits'] };
-
-export function amountInWords(value: number, unit: BalanceUnit): string {
-  const [one, many] = UNIT_WORDS[unit];
-  return `${value} ${value === 1 ? one : many}`;
-}
-
-export const planName = (plan: string) => plan.charAt(0).toUpperCase() + plan.slice(1).toLowerCase();
-
-export interface CostContext {
-  /** PhotoRoom sandbox keys are free. */
-  sandbox?: boolean;
-  plan?: string;
-  /** The balance now, in the operation's unit. */
-  available?: number;
-  /** remove.bg prices by output size. */
-  size?: string;
-}
-
-/** e.g. "1 image (Basic plan) · 83 images left", or every plan's price when the plan is unknown. */
-export function costInWords(operation: OperationSpec, context: CostContext): string {
-  if (context.sandbox) return 'free (sandbox key, watermarked)';
-  const { cost, unit } = operation;
-  let words: string;
-  if (cost.byPlan) {
-    const price = context.plan === undefined ? undefined : cost.byPlan[context.plan.toLowerCase()];
-    words =
-      price === undefined || context.plan === undefined
-        ? Object.entries(cost.byPlan).map(([plan, value]) => `${amountInWords(value, unit)} on ${planName(plan)}`).join(', ')
-        : `${amountInWords(price, unit)} (${planName(context.plan)} plan)`;
-  } else if (cost.bySize) {
-    const bySize = cost.bySize;
-    const price = context.size === undefined ? undefined : bySize[context.size];
-    words = amountInWords(price ?? Math.max(...Object.values(bySize)), unit);
-  } else {
-    words = amountInWords(cost.flat ?? 0, unit);
-  }
-  return context.available === undefined ? words : `${words} · ${amountInWords(context.available, unit)} left`;
 }

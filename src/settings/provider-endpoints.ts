@@ -6,6 +6,7 @@
  */
 import { openDB, type DBSchema } from 'idb';
 import { emptyEndpoints, type ProviderEndpoints } from '../providers/endpoints.ts';
+import { PROVIDER_NAMES } from '../providers/errors.ts';
 import type { ProviderId } from '../providers/types.ts';
 
 interface SettingsSchema extends DBSchema {
@@ -17,7 +18,7 @@ export interface EndpointStore {
   save<P extends ProviderId>(provider: P, endpoints: ProviderEndpoints[P]): Promise<void>;
 }
 
-const PROVIDERS: readonly ProviderId[] = ['photoroom', 'removebg', 'withoutbg'];
+const PROVIDERS = Object.keys(PROVIDER_NAMES) as ProviderId[];
 
 function onlyStrings(value: Record<string, unknown> | undefined): Record<string, string> {
   const clean: Record<string, string> = {};

@@ -4,10 +4,9 @@ import { PROVIDER_IDS, type Account } from '../state/accounts.ts';
 import { PROVIDER_NAMES, REMOVEBG_SHUTDOWN_NOTICE } from '../../providers/index.ts';
 import { ENDPOINT_FIELDS } from '../../providers/endpoints.ts';
 import type { ProviderId } from '../../providers/types.ts';
-import { planName } from '../../providers/offers.ts';
 import type { KeyAccount } from '../../credits/logic/types.ts';
 
-function balanceWords(account: KeyAccount): string {
+function balanceWords(account: KeyAccount, planLabel: string | undefined): string {
   const unit = account.unit === 'image' ? 'images' : 'credits';
   const reported = account.reported;
   let left = `${account.available} ${unit} left`;
@@ -23,7 +22,7 @@ function balanceWords(account: KeyAccount): string {
     left = `${account.available} of ${reported.subscription} ${unit} left`;
   }
   const parts = [left];
-  if (account.plan) parts.push(`${planName(account.plan)} plan`);
+  if (planLabel) parts.push(`${planLabel} plan`);
   if (reported?.freeCalls !== undefined) parts.push(`${reported.freeCalls} free previews this month`);
   if (reported?.expiresAt) parts.push(`expires ${new Date(reported.expiresAt).toLocaleDateString()}`);
   return parts.join(' · ');
@@ -32,6 +31,8 @@ function balanceWords(account: KeyAccount): string {
 function SavedKey(props: { provider: ProviderId; account: Account }) {
   const { accounts } = useProviders();
   const balance = () => accounts.balanceOf(props.provider);
+  const planLabel = (plan: string | undefined) =>
+    plan === undefined ? undefined : (accounts.adapters()[props.provider].plans.find((known) => known.id === plan)?.label ?? plan);
   const checking = () => {
     const keyId = props.account.key.id;
     return accounts.credits()?.state.refreshing[keyId] === true;
@@ -44,7 +45,7 @@ function SavedKey(props: { provider: ProviderId; account: Account }) {
       </span>
       <span data-testid={`balance-${props.provider}`}>
         <Show when={balance()?.available !== undefined && balance()} fallback={checking() ? 'Checking…' : 'Balance not known yet'}>
-          {(known) => <>{balanceWords(known())}</>}
+          {(known) => <>{balanceWords(known(), planLabel(known().plan))}</>}
         </Show>
       </span>
       <Show when={props.account.problem}>

@@ -77,6 +77,12 @@ export interface EditorDeps {
 }
 
 
+/** The words for a failure: engine and provider errors carry a message written for people. */
+function failureText(error: unknown): string {
+  if (error instanceof EngineFailureError) return error.failure.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function createEditor(deps: EditorDeps = {}) {
   const cutoutEngine = deps.cutoutEngine ?? new EngineClient();
   // A second worker for exports, so encoding a download never waits behind a running cutout.
@@ -166,7 +172,7 @@ export function createEditor(deps: EditorDeps = {}) {
       if (error instanceof DOMException && error.name === 'AbortError') {
         setState('message', { tone: 'notice', text: 'Cutout cancelled.' });
       } else {
-        const text = error instanceof EngineFailureError ? error.failure.message : String(error);
+        const text = failureText(error);
         setState('message', { tone: 'error', text: previous ? `${text} Your previous result is kept.` : text });
       }
     } finally {
@@ -228,8 +234,7 @@ export function createEditor(deps: EditorDeps = {}) {
       if (error instanceof DOMException && error.name === 'AbortError') {
         setState('message', { tone: 'notice', text: 'Cancelled. Your previous result is kept.' });
       } else {
-        const text = error instanceof EngineFailureError ? error.failure.message : error instanceof Error ? error.message : String(error);
-        setState('message', { tone: 'error', text: `${text} Your previous result is kept.` });
+        setState('message', { tone: 'error', text: `${failureText(error)} Your previous result is kept.` });
       }
       return false;
     } finally {
@@ -252,8 +257,7 @@ export function createEditor(deps: EditorDeps = {}) {
     try {
       await action();
     } catch (error) {
-      const text = error instanceof EngineFailureError ? error.failure.message : String(error);
-      setState('message', { tone: 'error', text: `Export failed: ${text}` });
+      setState('message', { tone: 'error', text: `Export failed: ${failureText(error)}` });
     } finally {
       setState('busyExport', false);
     }

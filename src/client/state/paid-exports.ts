@@ -6,7 +6,8 @@
  */
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { PROVIDER_NAMES } from '../../providers/index.ts';
-import { aiEditRequest, costInWords, HD_OPERATION, hdRequest, type AiEditChoices } from '../../providers/offers.ts';
+import { aiEditRequest, HD_OPERATION, hdRequest, type AiEditChoices } from '../../providers/offers.ts';
+import { costInWords } from '../../credits/logic/prices.ts';
 import type { ProviderId } from '../../providers/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
 import { chooseRoute, type RouteChoice } from '../../credits/logic/routing.ts';
@@ -53,12 +54,9 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
   });
 
   function costOf(provider: ProviderId, op: string, size?: string): string {
-    const operation = accounts.adapters()[provider].operations.find((candidate) => candidate.op === op);
-    const account = accounts.state.accounts[provider];
     const balance = accounts.balanceOf(provider);
-    if (!operation) return 'cost unknown';
-    return costInWords(operation, {
-      sandbox: account?.key.sandbox,
+    return costInWords(accounts.adapters()[provider], op, {
+      sandbox: accounts.state.accounts[provider]?.key.sandbox,
       plan: balance?.plan,
       available: balance?.available,
       size,
@@ -74,10 +72,9 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
 
   const aiEditCost = createMemo(() => (accounts.state.accounts.photoroom ? costOf('photoroom', 'edit') : undefined));
 
-  function run(madeBy: string, build: (file: File) => PaidRequest): Promise<boolean> {
+  function run(provider: ProviderId, madeBy: string, build: (file: File) => PaidRequest): Promise<boolean> {
     const current = editor.result();
     const megapixels = current ? (current.width * current.height) / 1e6 : 1;
-    const provider = build(new File([], '')).provider;
     const label = `Sending to ${PROVIDER_NAMES[provider]}… (charged only if it succeeds)`;
     return editor.runRemote(label, async (file, signal) => {
       const result = await accounts.paidCall(build(file), { signal, resultId: String(current?.id ?? ''), megapixels });
@@ -86,7 +83,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
   }
 
   /** Works out the preflight and waits for the person to pay or keep the on-device result. */
-  async function propose(title: string, madeBy: string, build: (file: File) => PaidRequest): Promise<void> {
+  async function propose(provider: ProviderId, title: string, madeBy: string, build: (file: File) => PaidRequest): Promise<void> {
     const file = editor.result()?.sourceFile;
     if (!file) return;
     try {
@@ -96,7 +93,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
         preflight,
         pay: () => {
           setPending(undefined);
-          return run(madeBy, build);
+          return run(provider, madeBy, build);
         },
       });
     } catch (error) {
@@ -115,11 +112,11 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
           return { provider, request: hdRequest('withoutbg', file, file.name) };
       }
     };
-    return propose(`HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
+    return propose(provider, `HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
   }
 
   function aiEdit(choices: AiEditChoices): Promise<void> {
-    return propose('AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) => ({
+    return propose('photoroom', 'AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) => ({
       provider: 'photoroom',
       request: aiEditRequest(file, file.name, choices),
     }));

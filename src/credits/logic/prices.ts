@@ -3,6 +3,7 @@
  * `plans`): the price table lives there and nowhere else.
  */
 import type { BalanceUnit, OperationSpec, PlanSpec } from '../../providers/types.ts';
+import { formatUnits } from './amounts.ts';
 
 export interface PriceQuote {
   cost: number;
@@ -70,4 +71,39 @@ export function isPriceError(value: PriceQuote | PriceError): value is PriceErro
 export function requestSize(request: { op: string }): string | undefined {
   const size = (request as { size?: unknown }).size;
   return typeof size === 'string' ? size : undefined;
+}
+
+export interface CostContext {
+  /** PhotoRoom sandbox keys are free. */
+  sandbox?: boolean;
+  plan?: string;
+  /** The balance now, in the operation's unit. */
+  available?: number;
+  /** The output size, where it decides the price (remove.bg). */
+  size?: string;
+}
+
+/**
+ * The cost of one call for a button label: "1 image (Basic plan) · 83 images left"; every plan's
+ * price while the key's plan is not known yet; the dearest size when no size is chosen.
+ */
+export function costInWords(source: PriceSource, op: string, context: CostContext = {}): string {
+  if (context.sandbox) return 'free (sandbox key, watermarked)';
+  const quote = quotePrice(source, { op, ...(context.size === undefined ? {} : { size: context.size }), ...(context.plan === undefined ? {} : { plan: context.plan }) });
+  const operation = source.operations.find((candidate) => candidate.op === op);
+  if (!operation) return 'cost unknown';
+  let words: string;
+  if (!isPriceError(quote) && !quote.planAssumed) {
+    words = formatUnits(quote.cost, quote.unit) + (quote.plan ? ` (${quote.plan.label} plan)` : '');
+  } else if (operation.cost.byPlan) {
+    const byPlan = operation.cost.byPlan;
+    words = source.plans
+      .flatMap((plan) => (byPlan[plan.id] === undefined ? [] : [`${formatUnits(byPlan[plan.id] ?? 0, operation.unit)} on ${plan.label}`]))
+      .join(', ');
+  } else if (operation.cost.bySize) {
+    words = formatUnits(Math.max(...Object.values(operation.cost.bySize)), operation.unit);
+  } else {
+    return 'cost unknown';
+  }
+  return context.available === undefined ? words : `${words} · ${formatUnits(context.available, operation.unit)} left`;
 }

@@ -1,30 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { checkBaseUrl, createAdapters, emptyEndpoints } from '../../../src/providers/endpoints.ts';
-import { aiEditRequest, costInWords, DEFAULT_AI_EDIT, HD_OPERATION, hdRequest } from '../../../src/providers/offers.ts';
-import type { ProviderId } from '../../../src/providers/types.ts';
+import { aiEditRequest, DEFAULT_AI_EDIT, HD_OPERATION, hdRequest } from '../../../src/providers/offers.ts';
+import { costInWords } from '../../../src/credits/logic/prices.ts';
 
 const adapters = createAdapters(emptyEndpoints());
-const operation = (provider: ProviderId, op: string) => {
-  const found = adapters[provider].operations.find((candidate) => candidate.op === op);
-  if (!found) throw new Error(`${provider} has no ${op}`);
-  return found;
-};
 
 describe('cost in words', () => {
   it('names the price on the user plan and what is left', () => {
-    expect(costInWords(operation('photoroom', 'edit'), { plan: 'basic', available: 83 })).toBe('5 images (Basic plan) · 83 images left');
-    expect(costInWords(operation('photoroom', 'segment'), { plan: 'PLUS' })).toBe('0.2 images (Plus plan)');
+    expect(costInWords(adapters.photoroom, 'edit', { plan: 'basic', available: 83 })).toBe('5 images (Basic plan) · 83 images left');
+    expect(costInWords(adapters.photoroom, 'segment', { plan: 'PLUS' })).toBe('0.2 images (Plus plan)');
   });
   it('lists every plan when the plan is unknown', () => {
-    expect(costInWords(operation('photoroom', 'segment'), {})).toBe('1 image on Basic, 0.2 images on Plus');
+    expect(costInWords(adapters.photoroom, 'segment', {})).toBe('1 image on Basic, 0.2 images on Plus');
   });
   it('prices remove.bg by size and withoutBG flat', () => {
-    expect(costInWords(operation('removebg', 'removebg'), { size: 'preview', available: 1 })).toBe('0.25 credits · 1 credit left');
-    expect(costInWords(operation('removebg', 'removebg'), { size: 'full' })).toBe('1 credit');
-    expect(costInWords(operation('withoutbg', 'cutout'), { available: 0 })).toBe('1 credit · 0 credits left');
+    expect(costInWords(adapters.removebg, 'removebg', { size: 'preview', available: 1 })).toBe('0.25 credits · 1 credit left');
+    expect(costInWords(adapters.removebg, 'removebg', { size: 'full' })).toBe('1 credit');
+    expect(costInWords(adapters.withoutbg, 'cutout', { available: 0 })).toBe('1 credit · 0 credits left');
   });
   it('says sandbox calls are free', () => {
-    expect(costInWords(operation('photoroom', 'edit'), { sandbox: true, plan: 'basic' })).toMatch(/^free/);
+    expect(costInWords(adapters.photoroom, 'edit', { sandbox: true, plan: 'basic' })).toMatch(/^free/);
   });
 });
 
