@@ -99,3 +99,26 @@ export async function reloadUnderServiceWorker(page: Page): Promise<void> {
   await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
+
+/**
+ * Starts watching for an element that may show only briefly (a fast local download's progress);
+ * the returned function says whether it appeared at any moment since. No race with a polling check.
+ */
+export async function watchForElement(page: Page, selector: string): Promise<() => Promise<boolean>> {
+  const key = `__seen_${Math.random().toString(36).slice(2)}`;
+  await page.evaluate(
+    ({ key, selector }) => {
+      const store = window as unknown as Record<string, boolean>;
+      store[key] = document.querySelector(selector) !== null;
+      const observer = new MutationObserver(() => {
+        if (document.querySelector(selector)) {
+          store[key] = true;
+          observer.disconnect();
+        }
+      });
+      if (!store[key]) observer.observe(document.body, { childList: true, subtree: true });
+    },
+    { key, selector },
+  );
+  return () => page.evaluate((key) => (window as unknown as Record<string, boolean>)[key] === true, key);
+}

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { alphaChannel, alphaIoU, encodePng, exactTruthComposite, readPng } from '../support/images.ts';
 import { chromiumArgs, chromiumPath } from '../support/chromium.ts';
 import { serveStatic } from '../support/static-server.ts';
-import { dropFile, watchForeignRequests } from './helpers.ts';
+import { dropFile, watchForElement, watchForeignRequests } from './helpers.ts';
 import { chunkFiles, MODEL_CACHE, MODEL_RESOURCE_KEYS, parseModelManifest } from '../../src/shared/model-cache.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -123,9 +123,10 @@ test('first visit: the service worker takes the page, which is isolated and unde
 });
 
 test('a first cutout online caches the model chunk by chunk as it downloads', async () => {
+  const downloadShown = await watchForElement(page, '[data-testid=download-progress]');
   await dropFile(page, photoPng, 'online.png', 'image/png');
-  await expect(page.getByTestId('download-progress')).toBeVisible();
   await waitForFinishedCutout('online.png');
+  expect(await downloadShown(), 'the model download showed its progress').toBe(true);
   const needed = chunkFiles(manifest, MODEL_RESOURCE_KEYS.medium).map((file) => file.name);
   await expect.poll(cachedChunkNames).toEqual(expect.arrayContaining(needed));
   await openPanel('Offline use');
