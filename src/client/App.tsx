@@ -111,7 +111,7 @@ export function App() {
               <CreditsContext.Provider value={credits()}>
                 <details class="usage-panel" data-testid="usage-panel" open={credits().alerts().length > 0}>
                   <summary>Usage and balances</summary>
-                  <UsageView planLabels={{ basic: 'Basic', plus: 'Plus' }} />
+                  <UsageView />
                 </details>
               </CreditsContext.Provider>
             )}

@@ -7,8 +7,11 @@
  *
  * Secrets are passed in per call, used for that call only, and never stored or logged here.
  */
+import { isSandboxKey, providerMeta } from '../providers/catalog.ts';
 import { ProviderError } from '../providers/errors.ts';
-import type { ProcessResult, ProviderAdapter, ProviderId } from '../providers/types.ts';
+import { isRetired } from '../providers/retirement.ts';
+import type { RetirementEvidence } from '../providers/retirement.ts';
+import type { ProcessResult, ProviderAdapter, ProviderBase, ProviderId } from '../providers/types.ts';
 import {
   applyRefresh,
   beginCall,
@@ -25,16 +28,16 @@ import { DEFAULT_REFRESH_POLICY, decideRefresh, processingWait, requestWeight } 
 import type { RefreshDecision, RefreshPolicy } from './logic/policy.ts';
 import { preflight } from './logic/preflight.ts';
 import type { Preflight } from './logic/preflight.ts';
-import { isPriceError, quotePrice, requestSize } from './logic/prices.ts';
+import { requestSize } from './logic/prices.ts';
 import type { Clock, KeyAccount, LedgerEntry, RefreshReason } from './logic/types.ts';
 import type { CreditsStore } from './persistence/store.ts';
 import { lockName } from './tabs.ts';
 import type { ChangeChannel, LockProvider } from './tabs.ts';
 
 type AnyRequest = { op: string; image: Blob };
-// Adapters differ only in their request type. Held this way, an adapter can report prices and
-// balances but cannot be handed a request: paid calls take a ProviderAdapter<Request> instead.
-type AnyAdapter = ProviderAdapter<never>;
+// Held as its base, an adapter can report prices and balances but cannot be handed a request:
+// paid calls take a ProviderAdapter<Request> instead.
+type AnyAdapter = ProviderBase;
 
 export interface KeyRef {
   keyId: string;
@@ -59,7 +62,7 @@ export interface PaidCallInput<Request extends AnyRequest> extends KeyRef {
 export type PaidCallResult =
   | { status: 'done'; result: ProcessResult; entry: LedgerEntry; preflight: Preflight }
   | { status: 'failed'; error: ProviderError; entry: LedgerEntry; preflight: Preflight }
-  | { status: 'blocked'; reason: 'cannot-pay' | 'no-price' | 'rate-limit'; message: string; preflight: Preflight; retryAt?: number };
+  | { status: 'blocked'; reason: 'cannot-pay' | 'no-price' | 'rate-limit' | 'retired'; message: string; preflight: Preflight; retryAt?: number };
 
 export type RefreshOutcome =
   | { status: 'refreshed'; account: KeyAccount }
@@ -210,6 +213,8 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
   async function refreshLocked(key: KeyRef, reason: RefreshReason): Promise<RefreshOutcome> {
     const admitted = await store.update<RefreshDecision>(key.keyId, (stored, open) => {
       const now = clock.now();
+      // A provider that closed its API is not asked for a balance it no longer has: the last one stays.
+      if (isRetired(key.provider, now, stored?.retirement)) return { value: { run: false, why: 'retired' } };
       const expired = expireStaleCalls(ensure(stored, key), open, now, policy);
       const openNow = open.map((entry) => expired.entries.find((changedEntry) => changedEntry.id === entry.id) ?? entry);
       const decision = decideRefresh(expired.account, openNow, reason, now, key.adapter.rateLimit, policy);
@@ -232,15 +237,22 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
         return { account: result.account, entries: result.entries, value: result.account };
       });
       return { status: 'refreshed', account };
-    } catch (error) {
-      await store.update(key.keyId, (stored) => {
+    } catch (caught) {
+      const error = await store.update(key.keyId, (stored) => {
         const now = clock.now();
         let account = ensure(stored, key);
-        if (error instanceof ProviderError && error.kind === 'rate-limited') account = markRateLimited(account, now, error.retryAfterSeconds);
-        const kind = error instanceof ProviderError ? error.kind : 'unavailable';
-        const message = error instanceof Error ? error.message : 'The balance could not be checked.';
-        // Keep the wish: the balance still needs checking once the provider answers.
-        return { account: { ...account, lastRefreshError: { kind, message, at: now }, refreshWanted: account.refreshWanted ?? reason }, value: undefined };
+        const failure = retirementShown(key.provider, account, caught, now);
+        if (failure.evidence) {
+          account = { ...account, retirement: failure.evidence };
+          delete account.refreshWanted;
+        }
+        if (failure.error instanceof ProviderError && failure.error.kind === 'rate-limited') account = markRateLimited(account, now, failure.error.retryAfterSeconds);
+        const kind = failure.error instanceof ProviderError ? failure.error.kind : 'unavailable';
+        const message = failure.error instanceof Error ? failure.error.message : 'The balance could not be checked.';
+        // Keep the wish: the balance still needs checking once the provider answers. Not for a provider
+        // that is gone, nor a sandbox key (PhotoRoom's account endpoints may refuse those for good).
+        const wanted = failure.evidence || isSandboxKey(key.provider, key.secret) ? {} : { refreshWanted: account.refreshWanted ?? reason };
+        return { account: { ...account, lastRefreshError: { kind, message, at: now }, ...wanted }, value: failure.error };
       });
       return { status: 'failed', error };
     }
@@ -281,7 +293,7 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
   }
 
   function check(input: Pick<KeyRef, 'provider' | 'plan' | 'adapter'> & { request: AnyRequest; secret?: string }, account: KeyAccount, open: LedgerEntry[]): Preflight {
-    const sandbox = input.secret !== undefined && isSandbox(input.provider, input.secret);
+    const sandbox = input.secret !== undefined && isSandboxKey(input.provider, input.secret);
     const size = requestSize(input.request);
     return preflight({
       provider: input.provider,
@@ -301,17 +313,17 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
     const { keyId, adapter, request, signal } = input;
 
     // A stale balance (or one a refusal or broken call left in doubt) is checked first, when allowed.
+    // Sandbox calls are free, and sandbox keys may get no balance at all: they are never held up by one.
     let state = await load(input);
     const due = state.account.refreshWanted ?? (check(input, state.account, state.open).stale ? 'stale' : undefined);
-    if (due) {
+    if (due && !isSandboxKey(input.provider, input.secret)) {
       await refresh(input, due);
       state = await load(input);
     }
 
     let first = check(input, state.account, state.open);
     if (first.status === 'blocked') {
-      const priced = quotePrice(adapter, { op: request.op, size: requestSize(request), plan: state.account.plan ?? input.plan });
-      return { status: 'blocked', reason: isPriceError(priced) ? 'no-price' : 'cannot-pay', message: first.blockedMessage ?? first.sentence, preflight: first };
+      return { status: 'blocked', reason: first.reason ?? 'cannot-pay', message: first.blockedMessage ?? first.sentence, preflight: first };
     }
 
     const weight = requestWeight(adapter.rateLimit, input.megapixels);
@@ -326,6 +338,7 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
           if (wait > 0) return { value: { kind: 'wait', wait, preflight: check(input, account, open) } };
           const decided = check(input, account, open);
           if (decided.status === 'blocked' || decided.cost === undefined || decided.unit === undefined) return { value: { kind: 'blocked', preflight: decided } };
+          // (The unit is undefined only for a sandbox call with no price: free either way.)
           const begun = beginCall(
             account,
             open,
@@ -336,7 +349,8 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
               ...(decided.quote?.plan ? { plan: decided.quote.plan.id } : {}),
               unit: decided.unit,
               expectedCost: decided.quote?.cost ?? decided.cost,
-              sandbox: isSandbox(input.provider, input.secret),
+              costKnown: decided.quote?.exact ?? true,
+              sandbox: isSandboxKey(input.provider, input.secret),
               ...(input.resultId === undefined ? {} : { resultId: input.resultId }),
               weight,
             },
@@ -354,7 +368,7 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
       }
       if (attempt.kind === 'blocked') {
         // Another tab spent the balance between our check and our start.
-        return { status: 'blocked', reason: 'cannot-pay', message: attempt.preflight.blockedMessage ?? attempt.preflight.sentence, preflight: attempt.preflight };
+        return { status: 'blocked', reason: attempt.preflight.reason ?? 'cannot-pay', message: attempt.preflight.blockedMessage ?? attempt.preflight.sentence, preflight: attempt.preflight };
       }
       const retryAt = clock.now() + attempt.wait;
       if (retryAt - waitStarted > maxRateWaitMs) {
@@ -382,7 +396,13 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
         throw new ProviderError({ kind: 'offline', provider: input.provider, hint: 'Cancelled before sending.' });
       }
       result = await adapter.process(request, input.secret, signal);
-      outcome = { kind: 'success', watermarked: result.watermarked, ...(result.charged === undefined ? {} : { charged: result.charged }), ...(input.resultId === undefined ? {} : { resultId: input.resultId }) };
+      outcome = {
+        kind: 'success',
+        watermarked: result.watermarked,
+        ...(result.charged === undefined ? {} : { charged: result.charged }),
+        ...(result.reportedCost === undefined ? {} : { reportedCost: result.reportedCost }),
+        ...(input.resultId === undefined ? {} : { resultId: input.resultId }),
+      };
     } catch (error) {
       if (rethrow !== undefined) {
         outcome = { kind: 'error', errorKind: 'cancelled' };
@@ -410,8 +430,16 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
       store.update(keyId, (stored, open) => {
         const live = open.find((candidate) => candidate.id === started.id);
         if (!stored || !live) return { value: started };
-        const done = finishCall(stored, live, outcome, clock.now());
-        return { account: done.account, entries: done.entries, value: done.entries[0] ?? live };
+        const now = clock.now();
+        const shown = failure ? retirementShown(input.provider, stored, failure, now) : undefined;
+        if (shown?.evidence && shown.error instanceof ProviderError) {
+          failure = shown.error;
+          outcome = { kind: 'error', errorKind: 'retired', ...(failure.status === undefined ? {} : { status: failure.status }) };
+        }
+        const done = finishCall(stored, live, outcome, now);
+        const account = shown?.evidence ? { ...done.account, retirement: shown.evidence } : done.account;
+        if (shown?.evidence) delete account.refreshWanted;
+        return { account, entries: done.entries, value: done.entries[0] ?? live };
       }),
     );
     await changed([keyId]);
@@ -492,7 +520,19 @@ type StartAttempt =
   | { kind: 'blocked'; preflight: Preflight }
   | { kind: 'begun'; entry: LedgerEntry; preflight: Preflight };
 
-function isSandbox(provider: ProviderId, secret: string): boolean {
-  // PhotoRoom's documented sandbox prefix; mirrors providers/photoroom.ts isPhotoRoomSandboxKey.
-  return provider === 'photoroom' && secret.trim().startsWith('sandbox_');
+/**
+ * Whether a failure shows that a provider with an announced closing has closed (before its date):
+ * its host said the API is gone, or it refused a key that had worked (a balance was read with it).
+ * The failure is then reported as 'retired', and the evidence kept on the account.
+ */
+function retirementShown(provider: ProviderId, account: KeyAccount, error: unknown, now: number): { error: unknown; evidence?: RetirementEvidence } {
+  if (!(error instanceof ProviderError) || providerMeta(provider).retirement === undefined) return { error };
+  const status = error.status === undefined ? {} : { status: error.status };
+  if (error.kind === 'retired') return { error, evidence: { at: now, by: error.retiredBy === 'refused' ? 'refused' : 'gone', ...status } };
+  const workedBefore = account.lastRefreshedAt !== undefined;
+  if (error.kind === 'key-rejected' && error.status !== undefined && workedBefore) {
+    const retired = new ProviderError({ kind: 'retired', provider, retiredBy: 'refused', status: error.status, providerMessage: error.providerMessage, cause: error });
+    return { error: retired, evidence: { at: now, by: 'refused', ...status } };
+  }
+  return { error };
 }

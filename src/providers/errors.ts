@@ -2,7 +2,10 @@
  * The one error every provider adapter throws, and the words a person sees. Pure; runs anywhere.
  * Provider wording is kept as plain text: the UI renders it as text, never as HTML.
  */
-import type { ProviderId } from './types.ts';
+import { PROVIDER_NAMES, isProviderId, providerMeta } from './catalog.ts';
+import type { ProviderId } from './catalog.ts';
+
+export { PROVIDER_NAMES };
 
 export type ProviderErrorKind =
   | 'key-rejected'
@@ -13,13 +16,11 @@ export type ProviderErrorKind =
   | 'unavailable'
   | 'blocked-by-browser'
   | 'offline'
-  | 'ambiguous';
+  | 'ambiguous'
+  | 'retired';
 
-export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
-  photoroom: 'PhotoRoom',
-  removebg: 'remove.bg',
-  withoutbg: 'withoutBG',
-};
+/** How a retired provider showed it: its date passed, its host said the API is gone, or it refused a key that had worked. */
+export type RetiredBy = 'date' | 'gone' | 'refused';
 
 export interface ProviderErrorDetails {
   kind: ProviderErrorKind;
@@ -32,6 +33,8 @@ export interface ProviderErrorDetails {
   providerCode?: string;
   /** Seconds to wait before the next call; only for 'rate-limited'. */
   retryAfterSeconds?: number;
+  /** Only for 'retired'. */
+  retiredBy?: RetiredBy;
   /** A sentence specific to this provider and situation, appended to the message. */
   hint?: string;
   cause?: unknown;
@@ -45,6 +48,7 @@ export class ProviderError extends Error {
   readonly providerMessage: string | undefined;
   readonly providerCode: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly retiredBy: RetiredBy | undefined;
 
   constructor(details: ProviderErrorDetails) {
     super(describeProviderError(details), details.cause === undefined ? undefined : { cause: details.cause });
@@ -54,17 +58,22 @@ export class ProviderError extends Error {
     this.providerMessage = details.providerMessage;
     this.providerCode = details.providerCode;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.retiredBy = details.retiredBy;
   }
 }
 
+/** Where the setting lives that points a provider at a relay or gateway. */
+export const ADDRESS_SETTING = 'Keys → Advanced: API addresses';
+
 export function describeProviderError(details: ProviderErrorDetails): string {
-  const name = PROVIDER_NAMES[details.provider];
+  const meta = providerMeta(details.provider);
+  const name = meta.displayName;
   const said = details.providerMessage ? ` ${name} said: “${details.providerMessage}”.` : '';
   const http = details.status === undefined ? '' : ` (HTTP ${details.status})`;
   const hint = details.hint ? ` ${details.hint}` : '';
   switch (details.kind) {
     case 'key-rejected':
-      return `Key rejected: ${name} did not accept the API key${http}.${said} Copy the key again from your ${name} account and paste it in Settings.${hint}`;
+      return `Key rejected: ${name} did not accept the API key${http}.${said} Copy the key again from ${meta.keySource} and paste it in Keys.${hint}`;
     case 'out-of-credits':
       return `Out of credits: your ${name} balance is too low for this cutout${http}.${said} Nothing was charged. Top up your ${name} account, or use the free on-device cutout.${hint}`;
     case 'credits-expired':
@@ -78,12 +87,50 @@ export function describeProviderError(details: ProviderErrorDetails): string {
     case 'unavailable':
       return `${name} is not working right now${http}.${said} Nothing should have been charged. Try again in a few minutes, or use the free on-device cutout.${hint}`;
     case 'blocked-by-browser':
-      return `The request to ${name} got no answer: the browser blocked it, or the connection failed before ${name} replied. Check your connection and try again; if it keeps failing, ${name} may not accept requests from web pages.${hint}`;
+      return `${noAnswerText(details.provider)}${hint}`;
     case 'offline':
       return `This device is offline, so nothing was sent to ${name}. Connect and try again, or use the free on-device cutout.${hint}`;
     case 'ambiguous':
       return `The connection to ${name} broke while the result was coming back. ${name} may have charged for this cutout; check your balance before you try again.${hint}`;
+    case 'retired':
+      return `${retiredText(details.provider, details.retiredBy ?? 'date', details.status)}${hint}`;
   }
+}
+
+/**
+ * No answer reached the page: the connection failed, or the provider's host refused the browser
+ * (no Access-Control-Allow-Origin), which a page cannot tell apart. The provider is named and the
+ * setting that fixes the second case is pointed to.
+ */
+function noAnswerText(provider: ProviderId): string {
+  const meta = providerMeta(provider);
+  const name = meta.displayName;
+  const relay = `set a relay's address for ${name} under ${ADDRESS_SETTING} (Cutwise ships one: npm run relay, see the README).`;
+  const cors =
+    meta.browserAccess === 'refuses'
+      ? `${name}'s documentation says to call it from a server, not from a web page, so its host most likely refused this page (CORS). To use ${name} from Cutwise, ${relay}`
+      : `If it keeps happening while other sites load, ${name}'s host refuses requests from web pages (CORS): ${relay}`;
+  const retiring = meta.retirement ? ` ${meta.retirement.announcement}` : '';
+  return `The request to ${name} got no answer: the connection failed, or the browser blocked it. Nothing was charged. ${cors}${retiring}`;
+}
+
+function retiredText(provider: ProviderId, by: RetiredBy, status: number | undefined): string {
+  const meta = providerMeta(provider);
+  const name = meta.displayName;
+  const retirement = meta.retirement;
+  const successorId = retirement?.successor;
+  const successor = successorId !== undefined && isProviderId(successorId) ? providerMeta(successorId) : undefined;
+  const http = status === undefined ? '' : ` (HTTP ${status})`;
+  const what =
+    by === 'gone'
+      ? `${name} answered that its API is gone${http}.`
+      : by === 'refused'
+        ? `${name} refused a key that worked before${http}: it has closed its API for self-serve keys.`
+        : `${name} has closed its API for self-serve keys.`;
+  const next = successor
+    ? ` To keep paying for full-resolution cutouts, create a ${successor.displayName} API key (${successor.keySource}) and add it under Keys.`
+    : '';
+  return `${what}${retirement ? ` ${retirement.announcement}` : ''} Nothing was charged.${next} Your ${name} history stays under Usage and balances, and the free on-device cutout works as before.`;
 }
 
 function seconds(value: number): string {
@@ -94,15 +141,19 @@ function seconds(value: number): string {
 export interface ParsedErrorBody {
   message?: string;
   code?: string;
+  /** The status an error envelope states inside a 2xx answer (GraphQL `extensions.statusCode`). */
+  status?: number;
 }
 
 const MAX_PROVIDER_TEXT = 300;
 
 /**
- * Reads every error body shape the three providers send:
+ * Reads every error body shape the providers send:
  * `{detail,status_code,type}` (PhotoRoom segment), `{error:{message|detail}}` (PhotoRoom edit/account),
  * `{errors:[{title,code,detail}]}` (remove.bg), `{detail}` with FastAPI 422 arrays (withoutBG),
- * `{error:"…"}` (withoutBG's older docs), and bare text such as "Forbidden".
+ * `{error:"…"}` (withoutBG's older docs) and `{error,path,code}` (Leonardo.Ai's REST errors),
+ * GraphQL `{errors:[{message,extensions:{code,statusCode}}]}` and a bare array of those (Leonardo.Ai's
+ * v2 endpoints), and bare text such as "Forbidden".
  */
 export function parseErrorBody(text: string): ParsedErrorBody {
   const trimmed = text.trim();
@@ -115,22 +166,11 @@ export function parseErrorBody(text: string): ParsedErrorBody {
     if (trimmed.startsWith('<')) return {};
     return { message: clip(trimmed) };
   }
+  if (Array.isArray(json)) return parseErrorList(json);
   if (!isRecord(json)) return typeof json === 'string' ? { message: clip(json) } : {};
 
   const errors = json['errors'];
-  if (Array.isArray(errors)) {
-    const parts: string[] = [];
-    let code: string | undefined;
-    for (const entry of errors) {
-      if (!isRecord(entry)) continue;
-      const title = stringField(entry, 'title');
-      const detail = stringField(entry, 'detail');
-      code ??= stringField(entry, 'code');
-      const line = [title, detail].filter((part) => part !== undefined && part !== '').join(': ');
-      if (line) parts.push(line);
-    }
-    return withCode(parts.length ? clip(parts.join('; ')) : undefined, code);
-  }
+  if (Array.isArray(errors)) return parseErrorList(errors);
 
   const error = json['error'];
   if (isRecord(error)) {
@@ -139,7 +179,7 @@ export function parseErrorBody(text: string): ParsedErrorBody {
       stringField(error, 'type') ?? stringField(error, 'code'),
     );
   }
-  if (typeof error === 'string') return { message: clip(error) };
+  if (typeof error === 'string') return withCode(clip(error), stringField(json, 'code'));
 
   const detail = json['detail'];
   if (typeof detail === 'string') return withCode(clip(detail), stringField(json, 'type'));
@@ -153,6 +193,28 @@ export function parseErrorBody(text: string): ParsedErrorBody {
   }
 
   return withCode(clipOptional(stringField(json, 'message')), undefined);
+}
+
+/** `[{title,code,detail}]` (remove.bg) or `[{message,extensions:{code,statusCode,details:{message}}}]` (GraphQL). */
+function parseErrorList(entries: readonly unknown[]): ParsedErrorBody {
+  const parts: string[] = [];
+  let code: string | undefined;
+  let status: number | undefined;
+  for (const entry of entries) {
+    if (!isRecord(entry)) continue;
+    const extensions = isRecord(entry['extensions']) ? entry['extensions'] : {};
+    const details = isRecord(extensions['details']) ? extensions['details'] : {};
+    const title = stringField(entry, 'title') ?? stringField(entry, 'message');
+    const detail = stringField(entry, 'detail') ?? stringField(details, 'message');
+    code ??= stringField(entry, 'code') ?? stringField(extensions, 'code');
+    const statusCode = extensions['statusCode'];
+    if (status === undefined && typeof statusCode === 'number' && Number.isInteger(statusCode)) status = statusCode;
+    const line = [title, detail === title ? undefined : detail].filter((part) => part !== undefined && part !== '').join(': ');
+    if (line) parts.push(line);
+  }
+  const parsed = withCode(parts.length ? clip(parts.join('; ')) : undefined, code);
+  if (status !== undefined) parsed.status = status;
+  return parsed;
 }
 
 function withCode(message: string | undefined, code: string | undefined): ParsedErrorBody {

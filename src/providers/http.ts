@@ -2,21 +2,28 @@
  * The HTTP step shared by all adapters: one call, its failure classified into a ProviderError.
  * Uses only the platform fetch; keys travel in headers and are never put into URLs or messages.
  */
+import { providerMeta } from './catalog.ts';
 import { ProviderError, parseErrorBody, parseRetryAfter } from './errors.ts';
-import type { ProviderErrorKind } from './errors.ts';
-import type { ProviderId, TransportOptions } from './types.ts';
+import type { ParsedErrorBody, ProviderErrorKind } from './errors.ts';
+import type { ProviderId, ProviderMeta, TransportOptions } from './types.ts';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
 export interface CallContext {
   provider: ProviderId;
+  /** The provider's description: its rate-limit waits and, where it has one, its retirement. */
+  meta: ProviderMeta;
   options: TransportOptions;
-  /** Wait suggested when a 429 carries no readable Retry-After. */
-  fallbackRetrySeconds: number;
-  /** Said when no answer came back at all (e.g. remove.bg's announced shutdown). */
-  noAnswerHint?: string;
-  /** Maps a status the generic rules get wrong for this provider. */
-  kindForStatus?: (status: number) => ProviderErrorKind | undefined;
+  /**
+   * Reads an error answer the generic status rules get wrong for this provider (withoutBG's 403 is
+   * expired credits; Leonardo.Ai answers a malformed key with a 500). Undefined = the generic rule.
+   */
+  classify?: (status: number, parsed: ParsedErrorBody) => ProviderErrorKind | undefined;
+  /**
+   * A provider without idempotency may have done (and billed) a call that timed out after it was
+   * sent: such a timeout is ambiguous rather than "not working".
+   */
+  timeoutIsAmbiguous?: boolean;
 }
 
 export interface CallResult {
@@ -24,7 +31,10 @@ export interface CallResult {
   body: Blob;
 }
 
-/** Refuses keys a header cannot carry: fetch would throw a TypeError that looks like a network failure. */
+/**
+ * Refuses keys a header cannot carry (fetch would throw a TypeError that looks like a network
+ * failure) and keys of a shape the provider documents it never issues, before anything is sent.
+ */
 export function assertUsableKey(provider: ProviderId, key: string): string {
   const trimmed = key.trim();
   if (trimmed === '' || !/^[\x21-\x7e]+$/.test(trimmed)) {
@@ -33,6 +43,10 @@ export function assertUsableKey(provider: ProviderId, key: string): string {
       provider,
       hint: trimmed === '' ? 'No key is set.' : 'The key contains spaces or characters no API key has.',
     });
+  }
+  const pattern = providerMeta(provider).keyPattern;
+  if (pattern && !pattern.regex.test(trimmed)) {
+    throw new ProviderError({ kind: 'key-rejected', provider, hint: `${pattern.description} Nothing was sent.` });
   }
   return trimmed;
 }
@@ -65,14 +79,14 @@ export async function call(context: CallContext, url: string, init: RequestInit,
       if (signal?.aborted) throw signal.reason;
       if (timedOut) {
         throw new ProviderError({
-          kind: 'unavailable',
+          kind: context.timeoutIsAmbiguous ? 'ambiguous' : 'unavailable',
           provider,
           hint: `It did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
           cause: error,
         });
       }
       if (!isOnline(options)) throw new ProviderError({ kind: 'offline', provider, cause: error });
-      throw new ProviderError({ kind: 'blocked-by-browser', provider, hint: context.noAnswerHint, cause: error });
+      throw new ProviderError({ kind: 'blocked-by-browser', provider, cause: error });
     }
 
     if (!response.ok) throw await errorFromResponse(context, response);
@@ -97,20 +111,30 @@ export async function errorFromResponse(context: CallContext, response: Response
   } catch {
     // A cut error body still tells us the status, which is what decides the kind.
   }
-  const parsed = parseErrorBody(text);
-  const status = response.status;
-  const kind = context.kindForStatus?.(status) ?? genericKind(status);
-  const retryAfterSeconds =
-    kind === 'rate-limited' ? (parseRetryAfter(response.headers.get('retry-after')) ?? context.fallbackRetrySeconds) : undefined;
+  return errorFromAnswer(context, response.status, parseErrorBody(text), response.headers);
+}
+
+/** The error an answer stands for: by the provider's own reading first, else by its status. */
+export function errorFromAnswer(context: CallContext, status: number, parsed: ParsedErrorBody, headers?: Headers): ProviderError {
+  const { meta, provider } = context;
+  // A retiring provider whose host says the API is gone has retired, whatever the date.
+  const gone = meta.retirement !== undefined && (status === 404 || status === 410);
+  const kind: ProviderErrorKind = gone ? 'retired' : (context.classify?.(status, parsed) ?? genericKind(status));
   return new ProviderError({
     kind,
-    provider: context.provider,
+    provider,
     status,
     providerMessage: parsed.message,
     providerCode: parsed.code,
-    retryAfterSeconds,
-    hint: status === 404 || status === 410 ? context.noAnswerHint : undefined,
+    retryAfterSeconds: kind === 'rate-limited' ? retryWait(meta, headers?.get('retry-after') ?? null) : undefined,
+    retiredBy: gone ? 'gone' : undefined,
   });
+}
+
+/** Seconds to wait after a 429: Retry-After when the page can read it, never less than the provider asks. */
+function retryWait(meta: ProviderMeta, retryAfter: string | null): number {
+  const { fallbackRetrySeconds, minimumRetrySeconds = 0 } = meta.rateLimit;
+  return Math.max(minimumRetrySeconds, parseRetryAfter(retryAfter) ?? fallbackRetrySeconds);
 }
 
 function genericKind(status: number): ProviderErrorKind {

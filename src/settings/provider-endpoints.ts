@@ -6,7 +6,7 @@
  */
 import { openDB, type DBSchema } from 'idb';
 import { emptyEndpoints, type ProviderEndpoints } from '../providers/endpoints.ts';
-import { PROVIDER_NAMES } from '../providers/errors.ts';
+import { PROVIDER_IDS } from '../providers/catalog.ts';
 import type { ProviderId } from '../providers/types.ts';
 
 interface SettingsSchema extends DBSchema {
@@ -15,10 +15,9 @@ interface SettingsSchema extends DBSchema {
 
 export interface EndpointStore {
   load(): Promise<ProviderEndpoints>;
-  save<P extends ProviderId>(provider: P, endpoints: ProviderEndpoints[P]): Promise<void>;
+  save(provider: ProviderId, endpoints: ProviderEndpoints[ProviderId]): Promise<void>;
 }
 
-const PROVIDERS = Object.keys(PROVIDER_NAMES) as ProviderId[];
 
 function onlyStrings(value: Record<string, unknown> | undefined): Record<string, string> {
   const clean: Record<string, string> = {};
@@ -35,7 +34,7 @@ export async function openEndpointStore(name = 'cutwise-settings'): Promise<Endp
   return {
     async load() {
       const endpoints = emptyEndpoints();
-      for (const provider of PROVIDERS) {
+      for (const provider of PROVIDER_IDS) {
         Object.assign(endpoints[provider], onlyStrings(await db.get('provider-endpoints', provider)));
       }
       return endpoints;

@@ -5,13 +5,10 @@
  * endpoints (see src/sw/README in ARCHITECTURE.md).
  */
 
-/** The paid providers' real API hosts (see /work/shared/providers.md). */
-export const PROVIDER_ORIGINS: readonly string[] = [
-  'https://sdk.photoroom.com',
-  'https://image-api.photoroom.com',
-  'https://api.remove.bg',
-  'https://api.withoutbg.com',
-];
+import { defaultProviderOrigins } from '../providers/catalog.ts';
+
+/** The paid providers' real API hosts and result hosts, from each provider's meta.ts. */
+export const PROVIDER_ORIGINS: readonly string[] = defaultProviderOrigins();
 
 export interface CspOptions {
   /**

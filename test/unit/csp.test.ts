@@ -42,6 +42,9 @@ describe('buildContentSecurityPolicy', () => {
       'https://image-api.photoroom.com',
       'https://api.remove.bg',
       'https://api.withoutbg.com',
+      // Leonardo.Ai: its API, and the CDN its durable result links point to.
+      'https://cloud.leonardo.ai',
+      'https://cdn.leonardo.ai',
     ]);
   });
 

@@ -1,38 +1,14 @@
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useProviders } from '../state/context.ts';
 import { PROVIDER_IDS, type Account } from '../state/accounts.ts';
-import { PROVIDER_NAMES, REMOVEBG_SHUTDOWN_NOTICE } from '../../providers/index.ts';
+import { ADDRESS_SETTING, describeProviderError, PROVIDER_NAMES, providerMeta } from '../../providers/index.ts';
 import { ENDPOINT_FIELDS } from '../../providers/endpoints.ts';
-import type { ProviderId } from '../../providers/types.ts';
-import type { KeyAccount } from '../../credits/logic/types.ts';
+import type { ProviderId, ProviderStatus } from '../../providers/index.ts';
+import { balanceSummary } from '../format/balance.ts';
 
-function balanceWords(account: KeyAccount, planLabel: string | undefined): string {
-  const unit = account.unit === 'image' ? 'images' : 'credits';
-  const reported = account.reported;
-  let left = `${account.available} ${unit} left`;
-  if (account.provider === 'removebg') {
-    // remove.bg's figures are parts of the total, not a monthly allowance.
-    const split = [
-      reported?.subscription ? `${reported.subscription} subscription` : '',
-      reported?.payg ? `${reported.payg} pay-as-you-go` : '',
-      reported?.enterprise ? `${reported.enterprise} enterprise` : '',
-    ].filter(Boolean);
-    if (split.length > 0) left += ` (${split.join(', ')} at the last check)`;
-  } else if (reported?.subscription) {
-    left = `${account.available} of ${reported.subscription} ${unit} left`;
-  }
-  const parts = [left];
-  if (planLabel) parts.push(`${planLabel} plan`);
-  if (reported?.freeCalls !== undefined) parts.push(`${reported.freeCalls} free previews this month`);
-  if (reported?.expiresAt) parts.push(`expires ${new Date(reported.expiresAt).toLocaleDateString()}`);
-  return parts.join(' · ');
-}
-
-function SavedKey(props: { provider: ProviderId; account: Account }) {
+function SavedKey(props: { provider: ProviderId; account: Account; retired?: boolean }) {
   const { accounts } = useProviders();
   const balance = () => accounts.balanceOf(props.provider);
-  const planLabel = (plan: string | undefined) =>
-    plan === undefined ? undefined : (accounts.adapters()[props.provider].plans.find((known) => known.id === plan)?.label ?? plan);
   const checking = () => {
     const keyId = props.account.key.id;
     return accounts.credits()?.state.refreshing[keyId] === true;
@@ -45,7 +21,7 @@ function SavedKey(props: { provider: ProviderId; account: Account }) {
       </span>
       <span data-testid={`balance-${props.provider}`}>
         <Show when={balance()?.available !== undefined && balance()} fallback={checking() ? 'Checking…' : 'Balance not known yet'}>
-          {(known) => <>{balanceWords(known(), planLabel(known().plan))}</>}
+          {(known) => <>{props.retired ? `Last balance: ${balanceSummary(known())}` : balanceSummary(known())}</>}
         </Show>
       </span>
       <Show when={props.account.problem}>
@@ -56,14 +32,46 @@ function SavedKey(props: { provider: ProviderId; account: Account }) {
         )}
       </Show>
       <span class="actions">
-        <button type="button" disabled={checking()} onClick={() => void accounts.refresh(props.provider)}>
-          Refresh
-        </button>
+        <Show when={!props.retired}>
+          <button type="button" disabled={checking()} onClick={() => void accounts.refresh(props.provider)}>
+            Refresh
+          </button>
+        </Show>
         <button type="button" data-testid={`forget-${props.provider}`} onClick={() => void accounts.forget(props.provider)}>
           Forget key
         </button>
       </span>
     </div>
+  );
+}
+
+/** What a person should know about a provider before and while using it: its closing date, CORS, its units. */
+function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) {
+  const { accounts } = useProviders();
+  const meta = () => providerMeta(props.provider);
+  const successor = () => {
+    const id = meta().retirement?.successor;
+    return id === undefined ? undefined : PROVIDER_NAMES[id as ProviderId];
+  };
+  const customAddress = () => Object.keys(accounts.state.endpoints[props.provider]).length > 0;
+  return (
+    <>
+      <Show when={props.status.state === 'active' && meta().retirement}>
+        {(retirement) => (
+          <p class="hint" data-testid={`retirement-notice-${props.provider}`}>
+            {retirement().announcement} From then on Cutwise no longer offers it
+            {successor() ? `; add a ${successor()} key to go on with paid cutouts` : ''}. Your history stays.
+          </p>
+        )}
+      </Show>
+      <Show when={meta().browserAccess === 'refuses' && !customAddress()}>
+        <p class="hint" data-testid={`cors-notice-${props.provider}`}>
+          {meta().displayName}'s documentation says to call it from a server, not from a web page, so its host will most likely
+          refuse this page. Run a relay on your computer (npm run relay, see the README) and set its address under {ADDRESS_SETTING}.
+        </p>
+      </Show>
+      <Show when={meta().balance.note}>{(note) => <p class="hint">{note()}</p>}</Show>
+    </>
   );
 }
 
@@ -128,7 +136,7 @@ function EndpointFields(props: { provider: ProviderId }) {
             type="url"
             placeholder={endpoint.defaultUrl}
             data-testid={`endpoint-${props.provider}-${endpoint.field}`}
-            value={(accounts.state.endpoints[props.provider] as Record<string, string | undefined>)[endpoint.field] ?? ''}
+            value={accounts.state.endpoints[props.provider][endpoint.field] ?? ''}
             onChange={(event) => void save(endpoint.field, event.currentTarget.value)}
           />
           <Show when={refusal()}>{(text) => <span class="problem" role="alert">{text()}</span>}</Show>
@@ -158,23 +166,48 @@ export function KeysPanel() {
       </p>
       <Show when={accounts.state.unavailable}>{(text) => <p class="problem" role="alert">{text()}</p>}</Show>
       <For each={PROVIDER_IDS}>
-        {(provider) => (
-          <section class="provider-key" data-testid={`provider-${provider}`}>
-            <h3>{PROVIDER_NAMES[provider]}</h3>
-            <Show when={accounts.state.accounts[provider]} fallback={<AddKey provider={provider} />}>
-              {(account) => <SavedKey provider={provider} account={account()} />}
-            </Show>
-            <Show when={provider === 'removebg'}>
-              <p class="hint">{REMOVEBG_SHUTDOWN_NOTICE}</p>
-            </Show>
-          </section>
-        )}
+        {(provider) => {
+          const status = () => accounts.status(provider);
+          const retiredBy = () => {
+            const current = status();
+            return current.state === 'retired' ? current.by : undefined;
+          };
+          return (
+            <section class="provider-key" data-testid={`provider-${provider}`} data-state={status().state}>
+              <h3>
+                {PROVIDER_NAMES[provider]}
+                <Show when={status().state === 'retired'}> (closed)</Show>
+              </h3>
+              <Switch>
+                <Match when={retiredBy()}>
+                  {(by) => (
+                    <>
+                      <p class="notice" role="status" data-testid={`retired-${provider}`}>
+                        {describeProviderError({ kind: 'retired', provider, retiredBy: by() })}
+                      </p>
+                      <Show when={accounts.state.accounts[provider]}>
+                        {(account) => <SavedKey provider={provider} account={account()} retired />}
+                      </Show>
+                    </>
+                  )}
+                </Match>
+                <Match when={accounts.state.accounts[provider]}>
+                  {(account) => <SavedKey provider={provider} account={account()} />}
+                </Match>
+                <Match when={true}>
+                  <AddKey provider={provider} />
+                </Match>
+              </Switch>
+              <ProviderNotes provider={provider} status={status()} />
+            </section>
+          );
+        }}
       </For>
       <details class="advanced">
         <summary>Advanced: API addresses</summary>
         <p class="hint">
-          For a CORS proxy or a company gateway. Leave empty to use the provider's own address. Your key is sent to the
-          address set here.
+          For a relay (npm run relay, see the README) when a provider refuses web pages, or a company gateway. Leave empty
+          to use the provider's own address. Your key is sent to the address set here.
         </p>
         <For each={PROVIDER_IDS}>{(provider) => <EndpointFields provider={provider} />}</For>
       </details>

@@ -4,22 +4,23 @@
  * the balance stays right across tabs. Keys stay in the vault; a request decrypts its key just for
  * that request. Created per app instance and handed down by context.
  */
-import { createMemo, createSignal, getOwner, runWithOwner, type Accessor } from 'solid-js';
+import { createMemo, createSignal, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { ProviderError, PROVIDER_NAMES, isPhotoRoomSandboxKey } from '../../providers/index.ts';
-import type { ProcessResult, ProviderId } from '../../providers/types.ts';
+import { PROVIDER_IDS, PROVIDER_NAMES, isSandboxKey, providerMeta } from '../../providers/catalog.ts';
+import { ProviderError } from '../../providers/errors.ts';
+import { providerStatus, type ProviderStatus } from '../../providers/retirement.ts';
+import type { ProcessResult, ProviderAdapter, ProviderId } from '../../providers/types.ts';
 import { checkBaseUrl, createAdapters, emptyEndpoints, type AdapterSet, type ProviderEndpoints } from '../../providers/endpoints.ts';
-import type { HdRequests } from '../../providers/offers.ts';
-import type { PhotoRoomEditRequest } from '../../providers/photoroom.ts';
 import { openKeyVault, type KeyVault, type StoredKey } from '../../keys/vault.ts';
 import { openEndpointStore, type EndpointStore } from '../../settings/provider-endpoints.ts';
 import { createCreditsCoordinator, type CreditsCoordinator, type KeyRef } from '../../credits/coordinator.ts';
+import type { Clock } from '../../credits/logic/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
 import { openCreditsStore } from '../../credits/persistence/store.ts';
 import { browserTabSync } from '../../credits/tabs.ts';
 import { createCreditsUi, type CreditsUi } from './credits.ts';
 
-export const PROVIDER_IDS = Object.keys(PROVIDER_NAMES) as ProviderId[];
+export { PROVIDER_IDS };
 
 export interface Account {
   key: StoredKey;
@@ -38,24 +39,42 @@ export interface AccountsState {
 
 export type AddKeyOutcome = { saved: true; account: Account } | { saved: false; reason: string };
 
-/** A request any adapter takes, paired with its provider. */
-export type PaidRequest =
-  | { provider: 'photoroom'; request: HdRequests['photoroom'] | PhotoRoomEditRequest }
-  | { provider: 'removebg'; request: HdRequests['removebg'] }
-  | { provider: 'withoutbg'; request: HdRequests['withoutbg'] };
+type AnyRequest = { op: string; image: Blob };
+
+/**
+ * A request bound to the adapter that takes it: built by `bindRequest`, where the compiler checks
+ * that they belong together, and passed on without a union of every provider's request type.
+ */
+export interface PaidRequest {
+  provider: ProviderId;
+  adapter: ProviderAdapter<AnyRequest>;
+  request: AnyRequest;
+}
+
+export function bindRequest<Request extends AnyRequest>(adapter: ProviderAdapter<Request>, request: Request): PaidRequest {
+  // Sound: the pair is checked here, and PaidRequest is only ever used as a pair.
+  return { provider: adapter.id, adapter: adapter as unknown as ProviderAdapter<AnyRequest>, request };
+}
 
 export interface AccountsDeps {
   openVault?: () => Promise<KeyVault>;
   openEndpoints?: () => Promise<EndpointStore>;
-  openCoordinator?: (secretFor: (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>) => Promise<CreditsCoordinator>;
+  openCoordinator?: (
+    secretFor: (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>,
+    clock: Clock,
+  ) => Promise<CreditsCoordinator>;
+  /** The app's clock: decides, among other things, whether a provider has retired. Never the test machine's date in tests. */
+  clock?: Clock;
+  /** How often time-dependent state (a provider's retirement) is looked at again. */
+  tickMs?: number;
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function openBrowserCoordinator(secretFor: (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>) {
-  return createCreditsCoordinator({ store: await openCreditsStore(), ...browserTabSync(), secretFor });
+async function openBrowserCoordinator(secretFor: (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>, clock: Clock) {
+  return createCreditsCoordinator({ store: await openCreditsStore(), ...browserTabSync(), secretFor, clock });
 }
 
 interface Opened {
@@ -69,6 +88,10 @@ export function createAccounts(deps: AccountsDeps = {}) {
   const adapters = createMemo<AdapterSet>(() => createAdapters(copyEndpoints(state.endpoints)));
   const [credits, setCredits] = createSignal<CreditsUi>();
   const owner = getOwner();
+  const clock: Clock = deps.clock ?? { now: () => Date.now() };
+  const [now, setNow] = createSignal(clock.now());
+  const ticker = setInterval(() => setNow(clock.now()), deps.tickMs ?? 30_000);
+  if (owner) onCleanup(() => clearInterval(ticker));
 
   async function secretFor(keyId: string): Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined> {
     const provider = PROVIDER_IDS.find((candidate) => state.accounts[candidate]?.key.id === keyId);
@@ -82,14 +105,14 @@ export function createAccounts(deps: AccountsDeps = {}) {
       const [vault, endpointStore, coordinator] = await Promise.all([
         (deps.openVault ?? openKeyVault)(),
         (deps.openEndpoints ?? openEndpointStore)(),
-        (deps.openCoordinator ?? openBrowserCoordinator)(secretFor),
+        (deps.openCoordinator ?? openBrowserCoordinator)(secretFor, clock),
       ]);
       opened = { vault, endpointStore, coordinator };
       const [keys, endpoints] = await Promise.all([vault.list(), endpointStore.load()]);
       setState('endpoints', endpoints);
       for (const key of keys) setState('accounts', key.provider, { key });
       setState('ready', true);
-      runWithOwner(owner, () => setCredits(createCreditsUi(coordinator, { refreshKey: (keyId) => refreshKey(keyId, 'user') })));
+      runWithOwner(owner, () => setCredits(createCreditsUi(coordinator, { refreshKey: (keyId) => refreshKey(keyId, 'user'), now: () => clock.now() })));
       return opened;
     } catch (error) {
       setState({ ready: true, unavailable: `Keys cannot be saved in this browser: ${describe(error)}` });
@@ -99,7 +122,9 @@ export function createAccounts(deps: AccountsDeps = {}) {
   // Balances may have moved since the last visit (other devices, the provider's dashboard).
   void ready.then(async (open) => {
     if (!open) return;
-    const refs = await Promise.all(PROVIDER_IDS.filter((provider) => state.accounts[provider]).map((provider) => keyRef(provider)));
+    // Retired providers are not asked (the coordinator refuses those refreshes anyway).
+    const live = PROVIDER_IDS.filter((provider) => state.accounts[provider] && status(provider).state === 'active');
+    const refs = await Promise.all(live.map((provider) => keyRef(provider)));
     await open.coordinator.refreshStale(refs);
   });
 
@@ -116,10 +141,19 @@ export function createAccounts(deps: AccountsDeps = {}) {
     return { keyId: account.key.id, provider, secret: await vault.reveal(account.key.id), adapter: adapters()[provider] };
   }
 
+  /** Whether the provider still serves API keys: its meta.ts date by the app's clock, or what its answers showed. */
+  function status(provider: ProviderId): ProviderStatus {
+    return providerStatus(provider, now(), balanceOf(provider)?.retirement);
+  }
+
   /** Saves a key, then checks it with its provider's account endpoint; a rejected key is not kept. */
   async function addKey(provider: ProviderId, secret: string): Promise<AddKeyOutcome> {
     const trimmed = secret.trim();
     if (trimmed === '') return { saved: false, reason: `Paste your ${PROVIDER_NAMES[provider]} API key first.` };
+    const current = providerStatus(provider, clock.now());
+    if (current.state === 'retired') {
+      return { saved: false, reason: new ProviderError({ kind: 'retired', provider, retiredBy: current.by }).message };
+    }
     let open: Opened;
     try {
       open = await requireOpened();
@@ -131,14 +165,22 @@ export function createAccounts(deps: AccountsDeps = {}) {
     const keyId = crypto.randomUUID();
     const outcome = await open.coordinator.addKey({ keyId, provider, secret: trimmed, adapter: adapters()[provider] });
     const error = outcome.status === 'failed' ? outcome.error : undefined;
-    if (error instanceof ProviderError && error.kind === 'key-rejected') {
+    const sandbox = isSandboxKey(provider, trimmed);
+    // A sandbox key may be refused by the account endpoints alone (PhotoRoom's are said not to serve them): it is kept.
+    if (error instanceof ProviderError && (error.kind === 'key-rejected' || error.kind === 'retired') && !sandbox) {
       await open.coordinator.forgetKey(keyId, { dropLedger: true });
       return { saved: false, reason: error.message };
     }
-    const key = await open.vault.add(provider, trimmed, { id: keyId, sandbox: provider === 'photoroom' && isPhotoRoomSandboxKey(trimmed) });
+    const key = await open.vault.add(provider, trimmed, { id: keyId, sandbox });
     if (previous) await open.coordinator.forgetKey(previous.key.id);
     // A provider we cannot reach now may still take the key later.
-    const account: Account = error === undefined ? { key } : { key, problem: `Saved, but not checked yet: ${describe(error)}` };
+    const problem =
+      error === undefined
+        ? undefined
+        : sandbox && error instanceof ProviderError && error.kind === 'key-rejected'
+          ? 'Saved. Sandbox keys may not report a balance: calls with this key are free and their results watermarked.'
+          : `Saved, but not checked yet: ${describe(error)}`;
+    const account: Account = problem === undefined ? { key } : { key, problem };
     setState('accounts', provider, reconcile(account));
     return { saved: true, account };
   }
@@ -163,14 +205,14 @@ export function createAccounts(deps: AccountsDeps = {}) {
   async function preflight(paid: PaidRequest): Promise<Preflight> {
     const open = await requireOpened();
     const ref = await keyRef(paid.provider);
-    return open.coordinator.preflight({ ...ref, request: paid.request });
+    return open.coordinator.preflight({ ...ref, adapter: paid.adapter, request: paid.request });
   }
 
   /** One paid call through the credits coordinator: debited on success only, never on an error. */
   async function paidCall(paid: PaidRequest, options: { signal: AbortSignal; resultId: string; megapixels: number }): Promise<ProcessResult> {
     const open = await requireOpened();
     const ref = await keyRef(paid.provider);
-    const outcome = await open.coordinator.paidCall({ ...ref, request: paid.request, ...options });
+    const outcome = await open.coordinator.paidCall({ ...ref, adapter: paid.adapter, request: paid.request, ...options });
     if (outcome.status === 'done') return outcome.result;
     if (outcome.status === 'failed') {
       if (outcome.error.kind === 'ambiguous' || options.signal.aborted) options.signal.throwIfAborted();
@@ -193,7 +235,7 @@ export function createAccounts(deps: AccountsDeps = {}) {
     } catch (error) {
       return describe(error);
     }
-    const next: Record<string, string> = { ...(state.endpoints[provider] as Record<string, string>) };
+    const next: Record<string, string> = { ...state.endpoints[provider] };
     if (url) next[field] = url;
     else delete next[field];
     await open.endpointStore.save(provider, next);
@@ -209,6 +251,8 @@ export function createAccounts(deps: AccountsDeps = {}) {
   return {
     state,
     ready,
+    now,
+    status,
     adapters,
     credits: credits as Accessor<CreditsUi | undefined>,
     balanceOf,
@@ -225,11 +269,9 @@ export function createAccounts(deps: AccountsDeps = {}) {
 }
 
 function copyEndpoints(endpoints: ProviderEndpoints): ProviderEndpoints {
-  return {
-    photoroom: { ...endpoints.photoroom },
-    removebg: { ...endpoints.removebg },
-    withoutbg: { ...endpoints.withoutbg },
-  };
+  const copy = emptyEndpoints();
+  for (const provider of PROVIDER_IDS) copy[provider] = { ...endpoints[provider] };
+  return copy;
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;

@@ -12,7 +12,7 @@ import type { CreditAlert } from '../../credits/logic/alerts.ts';
 import { dailyUsage, forecastRunOut } from '../../credits/logic/insight.ts';
 import type { DailyUsage, Forecast } from '../../credits/logic/insight.ts';
 import type { KeyAccount, LedgerEntry } from '../../credits/logic/types.ts';
-import { PROVIDER_NAMES } from '../../providers/errors.ts';
+import { PROVIDER_NAMES } from '../../providers/catalog.ts';
 import { saveWithLink } from './save-file.ts';
 
 export interface CreditsUiOptions {
@@ -134,6 +134,8 @@ export function describeRefresh(outcome: RefreshOutcome, now: number): string {
       return `The provider's rate limit is in use by cutouts; the check runs in ${wait ?? 60} s.`;
     case 'in-flight':
       return 'A paid call is running; the balance is checked once it ends.';
+    case 'retired':
+      return 'This provider has closed its API: the last balance it reported is kept with your history.';
   }
 }
 

@@ -5,13 +5,13 @@
  * Results go through editor.runRemote, so they land in the same compare view and downloads.
  */
 import { createMemo, createSignal, type Accessor } from 'solid-js';
-import { PROVIDER_NAMES } from '../../providers/index.ts';
-import { aiEditRequest, HD_OPERATION, hdRequest, type AiEditChoices } from '../../providers/offers.ts';
+import { PROVIDER_NAMES } from '../../providers/catalog.ts';
+import { aiEditRequest, HD_OPERATION, type AiEditChoices } from '../../providers/offers.ts';
 import { costInWords } from '../../credits/logic/prices.ts';
-import type { ProviderId } from '../../providers/types.ts';
+import type { ProviderAdapter, ProviderId } from '../../providers/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
 import { chooseRoute, type RouteChoice } from '../../credits/logic/routing.ts';
-import { PROVIDER_IDS, type Accounts, type PaidRequest } from './accounts.ts';
+import { PROVIDER_IDS, bindRequest, type Accounts, type PaidRequest } from './accounts.ts';
 import type { Editor } from './editor.ts';
 
 export interface PaidOffer {
@@ -37,7 +37,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
     const credits = accounts.credits();
     const candidates = PROVIDER_IDS.flatMap((provider) => {
       const account = accounts.state.accounts[provider];
-      if (!account) return [];
+      if (!account || accounts.status(provider).state === 'retired') return [];
       const keyId = account.key.id;
       return [
         {
@@ -45,12 +45,12 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
           provider,
           prices: accounts.adapters()[provider],
           account: accounts.balanceOf(provider),
-          open: credits?.state.ledger.filter((entry) => entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight')) ?? [],
+          open: credits?.state.ledger.filter((entry) => entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight' || entry.outcome === 'unpriced')) ?? [],
           sandbox: account.key.sandbox,
         },
       ];
     });
-    return candidates.length === 0 ? undefined : chooseRoute('cutout', candidates, { online: online() });
+    return candidates.length === 0 ? undefined : chooseRoute('cutout', candidates, { online: online(), now: accounts.now() });
   });
 
   function costOf(provider: ProviderId, op: string, size?: string): string {
@@ -63,8 +63,9 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
     });
   }
 
+  // A retired provider is never offered: its key stays (history, forgetting), its HD button goes.
   const hdOffers: Accessor<PaidOffer[]> = createMemo(() =>
-    PROVIDER_IDS.filter((provider) => accounts.state.accounts[provider]).map((provider) => {
+    PROVIDER_IDS.filter((provider) => accounts.state.accounts[provider] && accounts.status(provider).state === 'active').map((provider) => {
       const { op, size } = HD_OPERATION[provider];
       return { provider, label: `HD via ${PROVIDER_NAMES[provider]}`, cost: costOf(provider, op, size) };
     }),
@@ -103,23 +104,17 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
 
   function exportHd(provider: ProviderId): Promise<void> {
     const build = (file: File): PaidRequest => {
-      switch (provider) {
-        case 'photoroom':
-          return { provider, request: hdRequest('photoroom', file, file.name) };
-        case 'removebg':
-          return { provider, request: hdRequest('removebg', file, file.name) };
-        case 'withoutbg':
-          return { provider, request: hdRequest('withoutbg', file, file.name) };
-      }
+      // Held by its interface: the request it builds is the one it takes.
+      const adapter: ProviderAdapter<{ op: string; image: Blob }> = accounts.adapters()[provider];
+      return bindRequest(adapter, adapter.hdRequest(file, file.name));
     };
     return propose(provider, `HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
   }
 
   function aiEdit(choices: AiEditChoices): Promise<void> {
-    return propose('photoroom', 'AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) => ({
-      provider: 'photoroom',
-      request: aiEditRequest(file, file.name, choices),
-    }));
+    return propose('photoroom', 'AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) =>
+      bindRequest(accounts.adapters().photoroom, aiEditRequest(file, file.name, choices)),
+    );
   }
 
   return { hdOffers, hdRoute, online, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };

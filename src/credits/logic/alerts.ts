@@ -2,7 +2,8 @@
  * Alerts derived from the accounts: 80 % and 100 % of the subscription used, the user's low-balance
  * threshold, withoutBG credits expiring in 14 and 7 days (UTC instants, shown in local time).
  */
-import { PROVIDER_NAMES } from '../../providers/errors.ts';
+import { PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
+import { isRetired } from '../../providers/retirement.ts';
 import type { ProviderId } from '../../providers/types.ts';
 import { EPSILON, formatAmount, formatUnits } from './amounts.ts';
 import type { KeyAccount } from './types.ts';
@@ -41,13 +42,14 @@ export function formatUtc(instant: number): string {
 /** How much of the subscription is used, 0–1; undefined when the provider reports no allowance. */
 export function subscriptionUsed(account: KeyAccount): { used: number; allowance: number; share: number } | undefined {
   if (account.available === undefined) return undefined;
-  if (account.provider === 'photoroom') {
+  const meaning = providerMeta(account.provider).balance.subscription;
+  if (meaning === 'allowance') {
     const allowance = account.reported?.subscription;
     if (allowance === undefined || allowance <= 0) return undefined;
     const used = Math.max(0, allowance - account.available);
     return { used, allowance, share: Math.min(1, used / allowance) };
   }
-  if (account.provider === 'removebg') {
+  if (meaning === 'part-of-total') {
     const allowance = account.subscriptionPeak;
     const left = account.subscriptionLeft;
     if (allowance === undefined || left === undefined || allowance <= 0) return undefined;
@@ -61,6 +63,8 @@ export function computeAlerts(accounts: readonly KeyAccount[], now: number, opti
   const format = options.formatDate ?? defaultDateFormat;
   const alerts: CreditAlert[] = [];
   for (const account of accounts) {
+    // A provider that closed its API has no balance left to warn about; its history stays.
+    if (isRetired(account.provider, now, account.retirement)) continue;
     const name = options.labelFor?.(account) ?? PROVIDER_NAMES[account.provider];
     const unit = account.unit;
     const found: CreditAlert[] = [];

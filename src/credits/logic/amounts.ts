@@ -14,9 +14,17 @@ export function formatAmount(value: number): string {
   return Object.is(rounded, -0) ? '0' : String(rounded);
 }
 
+const UNIT_WORDS: Readonly<Record<BalanceUnit, string>> = { image: 'image', credit: 'credit', token: 'API credit' };
+
 export function unitWord(unit: BalanceUnit, amount: number): string {
-  const word = unit === 'image' ? 'image' : 'credit';
+  const word = UNIT_WORDS[unit];
   return Math.abs(amount) === 1 ? word : `${word}s`;
+}
+
+/** "$0.10": money as a person reads it (to the cent; "less than $0.01" below that). */
+export function formatUsd(value: number): string {
+  if (value > 0 && value < 0.005) return 'less than $0.01';
+  return `$${value.toFixed(2)}`;
 }
 
 export function formatUnits(amount: number, unit: BalanceUnit): string {

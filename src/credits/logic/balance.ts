@@ -4,7 +4,8 @@
  * Each returns the new account and the ledger entries to write, so the caller can store both in
  * one transaction.
  */
-import type { AccountBalance, BalanceUnit, ProviderId, RateLimitSpec } from '../../providers/types.ts';
+import { providerMeta } from '../../providers/catalog.ts';
+import type { AccountBalance, BalanceUnit, ProviderId, RateLimitSpec, ReportedCost } from '../../providers/types.ts';
 import { EPSILON, formatUnits, sum, tidy } from './amounts.ts';
 import { pruneRequests } from './policy.ts';
 import type { RefreshPolicy } from './policy.ts';
@@ -39,6 +40,8 @@ export interface BeginCall {
   plan?: string;
   unit: BalanceUnit;
   expectedCost: number;
+  /** False when only a price in money is known: the call's balance-unit cost comes from the provider. */
+  costKnown?: boolean;
   sandbox: boolean;
   resultId?: string;
   /** Rate-limit weight of this request. */
@@ -71,13 +74,14 @@ export function beginCall(account: KeyAccount, open: readonly LedgerEntry[], cal
   };
   if (call.size !== undefined) entry.size = call.size;
   if (call.plan !== undefined) entry.plan = call.plan;
+  if (call.costKnown === false && !call.sandbox) entry.costUnknown = true;
   if (call.resultId !== undefined) entry.resultId = call.resultId;
   const requests = [...pruneRequests(account.requests, now, spec), { at: now, weight: call.weight }];
   return { ok: true, account: { ...account, requests }, entries: [entry], entry };
 }
 
 export type CallOutcome =
-  | { kind: 'success'; charged?: number; watermarked: boolean; resultId?: string }
+  | { kind: 'success'; charged?: number; reportedCost?: ReportedCost; watermarked: boolean; resultId?: string }
   | { kind: 'error'; errorKind: string; status?: number; retryAfterSeconds?: number }
   | { kind: 'ambiguous'; status?: number };
 
@@ -94,12 +98,21 @@ export function finishCall(account: KeyAccount, entry: LedgerEntry, outcome: Cal
 
   if (outcome.kind === 'success') {
     const free = entry.sandbox === true || outcome.watermarked;
+    if (outcome.reportedCost !== undefined) done.reportedCost = outcome.reportedCost;
+    if (outcome.resultId !== undefined) done.resultId = outcome.resultId;
+    if (!free && outcome.charged === undefined && entry.costUnknown) {
+      // Done, and billed in money: what it took from the balance is read at the next balance check.
+      done.outcome = 'unpriced';
+      done.charged = 0;
+      done.note = `Done${reportedWords(outcome.reportedCost)}; what it took from the balance is settled by the next balance check.`;
+      if (next.available !== undefined) done.balanceAfter = next.available;
+      return { account: { ...next, refreshWanted: next.refreshWanted ?? 'unpriced' }, entries: [done] };
+    }
     const charged = free ? 0 : (outcome.charged ?? entry.expectedCost);
     done.outcome = 'success';
     done.charged = tidy(charged);
     done.source = !free && outcome.charged !== undefined ? 'header' : 'price-table';
     if (free) done.note = 'Sandbox key: watermarked, free.';
-    if (outcome.resultId !== undefined) done.resultId = outcome.resultId;
     if (next.available !== undefined) {
       next.available = tidy(next.available - done.charged);
       done.balanceAfter = next.available;
@@ -203,7 +216,8 @@ export function applyRefresh(
   delete next.refreshWanted;
   if (reported.plan !== undefined) next.plan = reported.plan;
 
-  if (account.provider === 'removebg' && reported.subscription !== undefined) {
+  // Where the subscription figure is what is *left* of it, the allowance is the largest seen this cycle.
+  if (providerMeta(account.provider).balance.subscription === 'part-of-total' && reported.subscription !== undefined) {
     next.subscriptionLeft = reported.subscription;
     const previousLeft = account.subscriptionLeft;
     // A renewal raises the subscription credits: start a new cycle's peak.
@@ -227,9 +241,12 @@ export function applyRefresh(
       balanceAfter: server,
       note: `First balance check: ${formatUnits(server, reported.unit)}.`,
     });
-    // Calls that broke before the first check cannot be told apart from earlier spending.
+    // Calls that broke (or were not priced) before the first check cannot be told apart from earlier spending.
     for (const entry of open.filter((candidate) => candidate.outcome === 'pending')) {
       entries.push({ ...entry, outcome: 'settled', charged: 0, source: 'account-refresh', note: 'Broke before the first balance check; included in the opening balance.' });
+    }
+    for (const entry of open.filter((candidate) => candidate.outcome === 'unpriced')) {
+      entries.push({ ...entry, outcome: 'success', charged: 0, source: 'account-refresh', note: 'Done before the first balance check; what it took is included in the opening balance.' });
     }
     return { account: next, entries };
   }
@@ -252,6 +269,25 @@ export function applyRefresh(
       note: charged ? 'Charged although the result did not arrive (confirmed by the balance).' : 'Not charged (confirmed by the balance).',
     });
   }
+  // Calls that succeeded without a balance-unit price took whatever the balance fell by beyond that.
+  const unpriced = open.filter((entry) => entry.outcome === 'unpriced').sort((a, b) => a.at - b.at);
+  if (unpriced.length > 0) {
+    const share = unexplained > EPSILON ? tidy(unexplained / unpriced.length) : 0;
+    unpriced.forEach((entry, index) => {
+      // The last one takes the rounding remainder, so the shares add up to the fall exactly.
+      const amount = share === 0 ? 0 : index === unpriced.length - 1 ? tidy(unexplained - share * (unpriced.length - 1)) : share;
+      running = tidy(running - amount);
+      entries.push({
+        ...entry,
+        outcome: 'success',
+        charged: amount,
+        source: 'account-refresh',
+        balanceAfter: running,
+        note: `Done${reportedWords(entry.reportedCost)}; took ${formatUnits(amount, reported.unit)} (read from the balance).`,
+      });
+    });
+    if (share !== 0) unexplained = 0;
+  }
   if (Math.abs(unexplained) > EPSILON) {
     entries.push({
       id: ids.newEntryId,
@@ -273,4 +309,9 @@ export function applyRefresh(
     });
   }
   return { account: next, entries };
+}
+
+function reportedWords(cost: ReportedCost | undefined): string {
+  if (cost === undefined) return '';
+  return /^dollars?$|^usd$/i.test(cost.unit) ? ` (the provider reported $${cost.amount})` : ` (the provider reported ${cost.amount} ${cost.unit.toLowerCase()})`;
 }

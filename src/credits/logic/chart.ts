@@ -1,5 +1,5 @@
 /** Geometry of the consumption chart: stacked bars per day, one colour per provider and operation. */
-import { PROVIDER_NAMES } from '../../providers/errors.ts';
+import { PROVIDER_NAMES } from '../../providers/catalog.ts';
 import { formatAmount, formatUnits } from './amounts.ts';
 import type { DailyUsage } from './insight.ts';
 
@@ -37,6 +37,7 @@ const OPERATION_NAMES: Readonly<Record<string, string>> = {
   removebg: 'cutout',
   cutout: 'cutout',
   alpha: 'alpha matte',
+  'remove-bg': 'cutout',
 };
 
 export function seriesLabel(seriesId: string): string {

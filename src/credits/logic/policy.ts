@@ -74,7 +74,7 @@ export function waitForSlot(
 
 export type RefreshDecision =
   | { run: true }
-  | { run: false; why: 'fresh' | 'too-soon' | 'rate-limit' | 'in-flight'; retryAt?: number };
+  | { run: false; why: 'fresh' | 'too-soon' | 'rate-limit' | 'in-flight' | 'retired'; retryAt?: number };
 
 /** Whether a refresh for `reason` may call the account endpoint now. */
 export function decideRefresh(

@@ -2,36 +2,16 @@
  * Credit-aware routing: of the keys that can do what the user asked, propose the one that costs
  * least on the user's plans and can pay; when none can, or the device is offline, the on-device cutout.
  */
-import { PROVIDER_NAMES } from '../../providers/errors.ts';
-import type { BalanceUnit, ProviderId } from '../../providers/types.ts';
-import { EPSILON, formatUnits } from './amounts.ts';
+import { PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
+import { isRetired } from '../../providers/retirement.ts';
+import type { BalanceUnit, Intent, ProviderId } from '../../providers/types.ts';
+import { EPSILON, formatUnits, formatUsd } from './amounts.ts';
 import { spendable } from './balance.ts';
 import { isPriceError, quotePrice } from './prices.ts';
-import type { PriceSource } from './prices.ts';
+import type { PriceQuote, PriceSource } from './prices.ts';
 import type { KeyAccount, LedgerEntry } from './types.ts';
 
-/** What the user wants, independent of provider. */
-export type Intent = 'cutout' | 'cutout-preview' | 'matte' | 'ai-edit';
-
-/** How each provider does each intent: the adapter `op`, and the `size` where it decides the price. */
-export const INTENT_REQUESTS: Readonly<Record<ProviderId, Partial<Record<Intent, { op: string; size?: string; channels?: 'alpha' }>>>> = {
-  photoroom: {
-    cutout: { op: 'segment', size: 'full' },
-    'cutout-preview': { op: 'segment', size: 'preview' },
-    matte: { op: 'segment', size: 'full', channels: 'alpha' },
-    'ai-edit': { op: 'edit' },
-  },
-  removebg: {
-    cutout: { op: 'removebg', size: 'full' },
-    'cutout-preview': { op: 'removebg', size: 'preview' },
-    matte: { op: 'removebg', size: 'full', channels: 'alpha' },
-  },
-  withoutbg: {
-    cutout: { op: 'cutout' },
-    'cutout-preview': { op: 'cutout' },
-    matte: { op: 'alpha' },
-  },
-};
+export type { Intent };
 
 export interface RouteCandidate {
   keyId: string;
@@ -54,6 +34,8 @@ export interface RankedRoute {
   op: string;
   size?: string;
   cost: number;
+  /** False when the balance-unit cost is known only after the call (a price in money). */
+  exact: boolean;
   unit: BalanceUnit;
   usd?: number;
   canPay: boolean;
@@ -70,45 +52,54 @@ export interface RouteChoice {
   ranked: RankedRoute[];
 }
 
-export function chooseRoute(intent: Intent, candidates: readonly RouteCandidate[], options: { online: boolean }): RouteChoice {
+/**
+ * `now` decides whether a provider has retired (its meta.ts date, or what its answers showed):
+ * a retired provider is never proposed.
+ */
+export function chooseRoute(intent: Intent, candidates: readonly RouteCandidate[], options: { online: boolean; now?: number }): RouteChoice {
   if (!options.online) return { onDevice: true, reason: 'This device is offline: the on-device cutout works without a connection.', ranked: [] };
 
   const ranked: RankedRoute[] = [];
   for (const candidate of candidates) {
-    const request = INTENT_REQUESTS[candidate.provider][intent];
+    if (options.now !== undefined && isRetired(candidate.provider, options.now, candidate.account?.retirement)) continue;
+    const request = providerMeta(candidate.provider).intents[intent];
     if (!request) continue;
     const quote = quotePrice(candidate.prices, { op: request.op, size: request.size, plan: candidate.account?.plan ?? candidate.plan });
     if (isPriceError(quote)) continue;
     const cost = candidate.sandbox ? 0 : quote.cost;
     const left = candidate.account === undefined ? undefined : spendable(candidate.account, candidate.open);
-    const canPay = left === undefined || left + EPSILON >= cost;
-    const unitPrice = candidate.usdPerUnit ?? quote.plan?.usdPerUnit;
+    // A price known only in money can be paid while the balance is above zero (the provider stops at zero).
+    const canPay = left === undefined || (quote.exact ? left + EPSILON >= cost : left > EPSILON);
+    const usd = candidate.sandbox ? 0 : quote.exact ? (candidate.usdPerUnit === undefined ? quote.usd : cost * candidate.usdPerUnit) : quote.usd;
     const name = PROVIDER_NAMES[candidate.provider];
+    const price = priceWords(quote, cost);
     const route: RankedRoute = {
       keyId: candidate.keyId,
       provider: candidate.provider,
       op: request.op,
       cost,
+      exact: quote.exact,
       unit: quote.unit,
       canPay,
       reason: canPay
-        ? `${name}: ${quote.noun} costs ${formatUnits(cost, quote.unit)}${left === undefined ? ' (balance not checked yet)' : `, ${formatUnits(left, quote.unit)} left`}.`
-        : `${name}: ${quote.noun} costs ${formatUnits(cost, quote.unit)}, only ${formatUnits(Math.max(0, left ?? 0), quote.unit)} left.`,
+        ? `${name}: ${quote.noun} costs ${price}${left === undefined ? ' (balance not checked yet)' : `, ${formatUnits(left, quote.unit)} left`}.`
+        : `${name}: ${quote.noun} costs ${price}, only ${formatUnits(Math.max(0, left ?? 0), quote.unit)} left.`,
     };
     if (request.size !== undefined) route.size = request.size;
     if (left !== undefined) route.spendable = left;
-    if (unitPrice !== undefined) route.usd = cost * unitPrice;
+    if (usd !== undefined) route.usd = usd;
     ranked.push(route);
   }
 
-  // Money when every payable route has a known price; otherwise units, the only common measure left.
+  // Money when every payable route has a known price; otherwise units, the only common measure left
+  // (a cost known only in money comes after every known one there).
   const payable = ranked.filter((route) => route.canPay);
   const byMoney = payable.length > 0 && payable.every((route) => route.usd !== undefined);
   ranked.sort((a, b) => {
     if (a.canPay !== b.canPay) return a.canPay ? -1 : 1;
-    const costA = byMoney ? (a.usd ?? Infinity) : a.cost;
-    const costB = byMoney ? (b.usd ?? Infinity) : b.cost;
-    if (Math.abs(costA - costB) > EPSILON) return costA - costB;
+    const costA = byMoney ? (a.usd ?? Infinity) : a.exact ? a.cost : Infinity;
+    const costB = byMoney ? (b.usd ?? Infinity) : b.exact ? b.cost : Infinity;
+    if (costA !== costB && !(Math.abs(costA - costB) <= EPSILON)) return costA < costB ? -1 : 1;
     // Known balances before unknown ones, then the fuller balance, then a stable order.
     return (b.spendable ?? -1) - (a.spendable ?? -1) || a.keyId.localeCompare(b.keyId);
   });
@@ -122,4 +113,9 @@ export function chooseRoute(intent: Intent, candidates: readonly RouteCandidate[
     };
   }
   return { pick, onDevice: false, reason: pick.reason, ranked };
+}
+
+function priceWords(quote: PriceQuote, cost: number): string {
+  if (quote.exact) return formatUnits(cost, quote.unit);
+  return quote.usd === undefined ? 'an amount known after the call' : `about ${formatUsd(quote.usd)}`;
 }

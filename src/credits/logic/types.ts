@@ -2,7 +2,8 @@
  * The credit model: one account per API key (identified by the key store's opaque keyId, never the
  * secret) and a ledger of every paid call and every balance correction. Types only.
  */
-import type { BalanceUnit, ProviderId } from '../../providers/types.ts';
+import type { BalanceUnit, ProviderId, ReportedCost } from '../../providers/types.ts';
+import type { RetirementEvidence } from '../../providers/retirement.ts';
 
 /** How the charged amount of an entry is known. */
 export type LedgerSource = 'header' | 'price-table' | 'account-refresh';
@@ -11,9 +12,11 @@ export type LedgerSource = 'header' | 'price-table' | 'account-refresh';
  * in-flight: sent, no answer yet (its cost is reserved, not debited).
  * success: answered; debited. error: refused; nothing debited.
  * pending: the connection broke after upload; may or may not have been charged, a refresh decides.
+ * unpriced: answered, but what it took from the balance cannot be known from the answer (Leonardo.Ai
+ *   prices in dollars and reports the balance in API credits); the next refresh settles it.
  * settled: a pending call or a balance correction, decided by an account refresh.
  */
-export type LedgerOutcome = 'in-flight' | 'success' | 'error' | 'pending' | 'settled';
+export type LedgerOutcome = 'in-flight' | 'success' | 'error' | 'pending' | 'unpriced' | 'settled';
 
 export interface LedgerEntry {
   id: string;
@@ -30,8 +33,12 @@ export interface LedgerEntry {
   size?: string;
   plan?: string;
   unit: BalanceUnit;
-  /** The price-table cost when the call started (0 for sandbox calls). */
+  /** The price-table cost when the call started (0 for sandbox calls, and when only a money price is known). */
   expectedCost: number;
+  /** The balance-unit cost was not known when the call started (a price in dollars only). */
+  costUnknown?: boolean;
+  /** What the provider said the call cost, in its own terms, when not in the balance's unit. */
+  reportedCost?: ReportedCost;
   /**
    * What this entry took from the balance. Calls: 0 until success or settlement. Corrections: the
    * difference the provider reported, positive when it took more than counted, negative when it added.
@@ -68,7 +75,7 @@ export interface ReportedBalance {
   at: number;
 }
 
-export type RefreshReason = 'key-added' | 'app-start' | 'after-refusal' | 'user' | 'stale' | 'ambiguous';
+export type RefreshReason = 'key-added' | 'app-start' | 'after-refusal' | 'user' | 'stale' | 'ambiguous' | 'unpriced';
 
 export interface RequestMark {
   at: number;
@@ -103,6 +110,8 @@ export interface KeyAccount {
   lastRefreshError?: { kind: string; message: string; at: number };
   /** Alert ids the user dismissed. */
   dismissedAlerts: string[];
+  /** The provider's host said its API is gone, or refused this key after it had worked (see providers/retirement.ts). */
+  retirement?: RetirementEvidence;
 }
 
 export interface Clock {

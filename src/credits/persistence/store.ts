@@ -34,7 +34,7 @@ export interface CreditsStore {
   listAccounts(): Promise<KeyAccount[]>;
   /** Every entry, oldest first; or one key's. */
   listLedger(keyId?: string): Promise<LedgerEntry[]>;
-  /** A key's in-flight and pending entries. */
+  /** A key's in-flight, pending and unpriced entries. */
   listOpen(keyId: string): Promise<LedgerEntry[]>;
   /**
    * Reads the account and its open entries, runs `change` (pure and synchronous), and writes what
@@ -46,7 +46,8 @@ export interface CreditsStore {
   close(): void;
 }
 
-const OPEN_OUTCOMES: readonly LedgerOutcome[] = ['in-flight', 'pending'];
+// 'unpriced': done, but what it took from the balance is settled by the next balance check.
+const OPEN_OUTCOMES: readonly LedgerOutcome[] = ['in-flight', 'pending', 'unpriced'];
 
 export async function openCreditsStore(name: string = CREDITS_DB_NAME): Promise<CreditsStore> {
   let db: IDBPDatabase<CreditsSchema> = await openDB<CreditsSchema>(name, VERSION, {

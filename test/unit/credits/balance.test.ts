@@ -4,7 +4,7 @@ import { applyRefresh, beginCall, expireStaleCalls, finishCall, markRefreshAttem
 import type { BeginCall } from '../../../src/credits/logic/balance.ts';
 import type { KeyAccount, LedgerEntry } from '../../../src/credits/logic/types.ts';
 
-const SPEC: RateLimitSpec = { limit: 7, windowSeconds: 60, unit: 'requests' };
+const SPEC: RateLimitSpec = { limit: 7, windowSeconds: 60, unit: 'requests', fallbackRetrySeconds: 60 };
 const T0 = Date.UTC(2026, 10, 21, 9);
 
 function funded(available: number, provider: KeyAccount['provider'] = 'withoutbg'): KeyAccount {
@@ -160,7 +160,7 @@ describe('refresh, reconcile and pending settlement', () => {
     const first = applyRefresh(rbg, [], reportedFrom({ provider: 'removebg', unit: 'credit', available: 200, subscription: 150, payg: 50, enterprise: 0, freeCalls: 50, source: '/v1.0/account' }, T0), { newEntryId: 'o' }, T0);
     expect(first.account.reported).toMatchObject({ available: 200, subscription: 150, payg: 50, enterprise: 0, freeCalls: 50 });
     expect(first.account).toMatchObject({ subscriptionLeft: 150, subscriptionPeak: 150 });
-    const begun = beginCall(first.account, [], call('a', 1), T0 + 1, { limit: 500, windowSeconds: 60, unit: 'megapixel-images' });
+    const begun = beginCall(first.account, [], call('a', 1), T0 + 1, { limit: 500, windowSeconds: 60, unit: 'megapixel-images', fallbackRetrySeconds: 5 });
     if (!begun.ok) throw new Error('should start');
     const done = finishCall(begun.account, begun.entry, { kind: 'success', charged: 1, watermarked: false }, T0 + 2);
     expect(done.account).toMatchObject({ available: 199, subscriptionLeft: 149, subscriptionPeak: 150 });

@@ -6,9 +6,9 @@ import { dailyUsage, dayKey, forecastRunOut } from '../../../src/credits/logic/i
 import { chooseRoute } from '../../../src/credits/logic/routing.ts';
 import type { RouteCandidate } from '../../../src/credits/logic/routing.ts';
 import type { KeyAccount, LedgerEntry } from '../../../src/credits/logic/types.ts';
-import { PhotoRoomAdapter } from '../../../src/providers/photoroom.ts';
-import { RemoveBgAdapter } from '../../../src/providers/removebg.ts';
-import { WithoutBgAdapter } from '../../../src/providers/withoutbg.ts';
+import { PhotoRoomAdapter } from '../../../src/providers/photoroom/adapter.ts';
+import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
+import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 21, 12);

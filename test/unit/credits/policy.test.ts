@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WithoutBgAdapter } from '../../../src/providers/withoutbg.ts';
-import { RemoveBgAdapter } from '../../../src/providers/removebg.ts';
+import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
+import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
 import { beginCall, markRefreshAttempt, newAccount } from '../../../src/credits/logic/balance.ts';
 import { decideRefresh, processingReserve, processingWait, requestWeight, waitForSlot, windowUsage } from '../../../src/credits/logic/policy.ts';
 import type { KeyAccount, LedgerEntry } from '../../../src/credits/logic/types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PhotoRoomAdapter } from '../../../src/providers/photoroom.ts';
-import { RemoveBgAdapter } from '../../../src/providers/removebg.ts';
-import { WithoutBgAdapter } from '../../../src/providers/withoutbg.ts';
+import { PhotoRoomAdapter } from '../../../src/providers/photoroom/adapter.ts';
+import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
+import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
 import { isPriceError, quotePrice } from '../../../src/credits/logic/prices.ts';
 import { preflight } from '../../../src/credits/logic/preflight.ts';
 import { newAccount } from '../../../src/credits/logic/balance.ts';
@@ -71,8 +71,17 @@ describe('price table: every provider × plan × operation × size', () => {
     expect(assumed.plan?.id).toBe('basic');
   });
 
-  it('refuses unknown plans, sizes and operations with a reason', () => {
-    expect(quotePrice(photoroom, { op: 'edit', plan: 'enterprise' })).toMatchObject({ error: 'unknown-plan' });
+  it('prices a plan name it does not know by the dearer known rule, saying the plan is assumed', () => {
+    // PhotoRoom documents `plan` as a free string; free-tier, Enterprise and partner accounts exist.
+    for (const op of ['edit', 'segment']) {
+      const quote = quotePrice(photoroom, { op, plan: 'enterprise' });
+      if (isPriceError(quote)) throw new Error(quote.message);
+      expect(quote).toMatchObject({ cost: op === 'edit' ? 5 : 1, planAssumed: true, reportedPlan: 'enterprise' });
+      expect(quote.plan?.id).toBe('basic');
+    }
+  });
+
+  it('refuses unknown sizes and operations with a reason', () => {
     expect(quotePrice(removebg, { op: 'removebg', size: 'huge' })).toMatchObject({ error: 'unknown-size' });
     expect(quotePrice(removebg, { op: 'removebg' })).toMatchObject({ error: 'unknown-size' });
     expect(quotePrice(withoutbg, { op: 'teleport' })).toMatchObject({ error: 'unknown-operation' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBaseUrl, createAdapters, emptyEndpoints } from '../../../src/providers/endpoints.ts';
-import { aiEditRequest, DEFAULT_AI_EDIT, HD_OPERATION, hdRequest } from '../../../src/providers/offers.ts';
+import { aiEditRequest, DEFAULT_AI_EDIT, HD_OPERATION } from '../../../src/providers/offers.ts';
 import { costInWords } from '../../../src/credits/logic/prices.ts';
 
 const adapters = createAdapters(emptyEndpoints());
@@ -27,7 +27,7 @@ describe('requests the app sends', () => {
   it('asks each provider for full resolution PNG, matching the operation it is priced by', () => {
     const image = new Blob(['x'], { type: 'image/png' });
     for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
-      const request = hdRequest(provider, image, 'a.png');
+      const request = adapters[provider].hdRequest(image, 'a.png');
       expect(request.op).toBe(HD_OPERATION[provider].op);
       if ('size' in request && provider !== 'photoroom') expect(request.size).toBe(HD_OPERATION[provider].size);
       if ('size' in request) expect(request.size).toBe('full');

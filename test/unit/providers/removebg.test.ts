@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/providers/errors.ts';
-import { RemoveBgAdapter } from '../../../src/providers/removebg.ts';
+import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { RemoveBgFake } from '../../fakes/index.mjs';
 import { deadUrl, decode, pixel, subjectOnWhite, failure } from './images.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/providers/errors.ts';
-import { WithoutBgAdapter, parseExpirationDate } from '../../../src/providers/withoutbg.ts';
+import { WithoutBgAdapter, parseExpirationDate } from '../../../src/providers/withoutbg/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { WithoutBgFake } from '../../fakes/index.mjs';
 import { decode, pixel, subjectOnWhite, failure } from './images.ts';
@@ -86,7 +86,7 @@ describe('withoutBG processing', () => {
     expect(fake.balance(KEY)).toBe(5);
   });
 
-  it('rate-limits with the documented detail and no Retry-After, so the adapter backs off by itself', async () => {
+  it('rate-limits with the documented detail and no Retry-After, so the adapter backs off for the 60 s its docs ask', async () => {
     fake.configure({ rateLimit: { limit: 7, windowMs: 60_000 } });
     fake.setBalance(KEY, 20);
     for (let call = 0; call < 6; call++) await adapter.process({ op: 'alpha', image: subjectOnWhite(8, 8) }, KEY);
@@ -94,7 +94,8 @@ describe('withoutBG processing', () => {
     const error = await failure(adapter.process({ op: 'alpha', image: subjectOnWhite(8, 8) }, KEY));
     expect(error.kind).toBe('rate-limited');
     expect(error.providerMessage).toBe('Rate limit (7 request/minute) exceeded');
-    expect(error.retryAfterSeconds).toBe(9);
+    // "Wait at least 60 seconds before retrying" (withoutBG's error-handling page).
+    expect(error.retryAfterSeconds).toBe(60);
     expect(fake.balance(KEY)).toBe(14);
   });
 

@@ -1,10 +1,10 @@
 import { Show } from 'solid-js';
-import { formatAmount, formatUnits } from '../../../credits/logic/amounts.ts';
+import { formatAmount, formatUnits, unitWord } from '../../../credits/logic/amounts.ts';
 import { formatUtc } from '../../../credits/logic/alerts.ts';
 import type { Forecast } from '../../../credits/logic/insight.ts';
 import { describeAge } from '../../../credits/logic/preflight.ts';
 import type { KeyAccount, LedgerEntry } from '../../../credits/logic/types.ts';
-import { PROVIDER_NAMES } from '../../../providers/errors.ts';
+import { PROVIDER_NAMES, providerMeta } from '../../../providers/catalog.ts';
 
 export interface KeyBalanceProps {
   account: KeyAccount;
@@ -16,6 +16,8 @@ export interface KeyBalanceProps {
   now: number;
   refreshing: boolean;
   refreshNote?: string;
+  /** Set when the provider has closed its API: what happened, in words. Its last balance and history stay. */
+  retired?: string;
   onRefresh: () => void;
   onThreshold: (threshold: number | undefined) => void;
 }
@@ -25,8 +27,10 @@ const localDate = (instant: number) => new Intl.DateTimeFormat(undefined, { date
 /** One key's balance as the provider reports it, with plan, age, forecast and alert level. */
 export function KeyBalance(props: KeyBalanceProps) {
   const reported = () => props.account.reported;
+  const spec = () => providerMeta(props.account.provider).balance;
   const pending = () => props.open.filter((entry) => entry.outcome === 'pending').length;
   const running = () => props.open.filter((entry) => entry.outcome === 'in-flight').length;
+  const unpriced = () => props.open.filter((entry) => entry.outcome === 'unpriced').length;
   const expires = () => (reported()?.expiresAt === undefined ? undefined : Date.parse(reported()!.expiresAt!));
   return (
     <article class="key-balance" data-testid="key-balance" data-key-id={props.account.keyId} data-provider={props.account.provider}>
@@ -43,13 +47,21 @@ export function KeyBalance(props: KeyBalanceProps) {
           <span data-testid="key-balance-amount" data-value={String(props.account.available)}>
             {formatAmount(props.account.available!)}
           </span>{' '}
-          {props.account.unit === 'image' ? 'images' : 'credits'} left
+          {unitWord(props.account.unit, 2)} left
+          <Show when={props.retired}> at the last check</Show>
         </Show>
-        <Show when={reported()?.subscription !== undefined && props.account.provider === 'photoroom'}>
+        <Show when={reported()?.subscription !== undefined && spec().subscription === 'allowance'}>
           <span class="hint"> of {formatAmount(reported()!.subscription!)} this month</span>
         </Show>
       </p>
-      <Show when={props.account.provider === 'removebg' && reported()}>
+      <Show when={props.retired}>
+        {(text) => (
+          <p class="hint" data-testid="retired">
+            {text()}
+          </p>
+        )}
+      </Show>
+      <Show when={spec().subscription === 'part-of-total' && reported()}>
         {(figures) => (
           <p class="hint" data-testid="removebg-parts">
             Subscription {formatAmount(figures().subscription ?? 0)} · pay-as-you-go {formatAmount(figures().payg ?? 0)} · enterprise{' '}
@@ -66,10 +78,11 @@ export function KeyBalance(props: KeyBalanceProps) {
           </p>
         )}
       </Show>
-      <Show when={pending() > 0 || running() > 0}>
+      <Show when={pending() > 0 || running() > 0 || unpriced() > 0}>
         <p class="hint" data-testid="open-calls">
           <Show when={running() > 0}>{running()} running. </Show>
-          <Show when={pending() > 0}>{pending()} interrupted call(s) may have been charged; the next balance check settles them.</Show>
+          <Show when={pending() > 0}>{pending()} interrupted call(s) may have been charged; the next balance check settles them. </Show>
+          <Show when={unpriced() > 0}>{unpriced()} finished call(s) were billed in dollars; the next balance check shows what they took.</Show>
         </p>
       </Show>
       <Show when={props.forecast && props.forecast.perDay > 0 ? props.forecast : undefined}>
@@ -83,6 +96,7 @@ export function KeyBalance(props: KeyBalanceProps) {
       </Show>
       <footer class="key-balance-tools">
         <span class="hint">{describeAge(props.account.lastRefreshedAt, props.now)}</span>
+        <Show when={!props.retired}>
         <button type="button" data-testid="refresh-balance" disabled={props.refreshing} onClick={() => props.onRefresh()}>
           {props.refreshing ? 'Checking…' : 'Refresh'}
         </button>
@@ -102,6 +116,7 @@ export function KeyBalance(props: KeyBalanceProps) {
             }}
           />
         </label>
+        </Show>
       </footer>
       <Show when={props.refreshNote || props.account.lastRefreshError}>
         <p class="hint" role="status" data-testid="refresh-note">

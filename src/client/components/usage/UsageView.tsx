@@ -1,5 +1,7 @@
 import { For, Show } from 'solid-js';
 import { useCredits } from '../../state/credits.ts';
+import { describeProviderError, planLabel, providerStatus } from '../../../providers/index.ts';
+import type { KeyAccount } from '../../../credits/logic/types.ts';
 import { AlertList } from './AlertList.tsx';
 import { KeyBalance } from './KeyBalance.tsx';
 import { UsageChart } from './UsageChart.tsx';
@@ -7,13 +9,18 @@ import './usage.css';
 
 /**
  * The usage view: alerts, balance per key with plan, consumption per day, forecast, CSV export.
- * Reads CreditsContext and dispatches; `planLabels` maps a provider plan id to its name
- * (from the adapters' `plans`).
+ * Reads CreditsContext and dispatches; plan names and retirement come from the provider registry.
  */
-export function UsageView(props: { planLabels?: Readonly<Record<string, string>> }) {
+export function UsageView() {
   const credits = useCredits();
   const openFor = (keyId: string) =>
-    credits.state.ledger.filter((entry) => entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight'));
+    credits.state.ledger.filter(
+      (entry) => entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight' || entry.outcome === 'unpriced'),
+    );
+  const retiredWords = (account: KeyAccount): string | undefined => {
+    const status = providerStatus(account.provider, credits.state.now, account.retirement);
+    return status.state === 'retired' ? describeProviderError({ kind: 'retired', provider: account.provider, retiredBy: status.by }) : undefined;
+  };
   return (
     <section class="usage" aria-label="Usage and balances" data-testid="usage-view">
       <h2>Usage</h2>
@@ -25,7 +32,8 @@ export function UsageView(props: { planLabels?: Readonly<Record<string, string>>
               <KeyBalance
                 account={account}
                 label={credits.labelFor(account.keyId)}
-                planLabel={account.plan === undefined ? undefined : (props.planLabels?.[account.plan] ?? account.plan)}
+                planLabel={planLabel(account.provider, account.plan)}
+                retired={retiredWords(account)}
                 open={openFor(account.keyId)}
                 forecast={credits.forecastFor(account.keyId)}
                 now={credits.state.now}

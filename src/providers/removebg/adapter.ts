@@ -1,9 +1,10 @@
 /**
  * remove.bg: `POST /v1.0/removebg` and `GET /v1.0/account`.
- * The service announced its move to Leonardo.Ai for 1 December 2026; whether api.remove.bg keeps
- * answering after that is unknown, so a missing answer says so.
+ * The service announced its move to Leonardo.Ai for 1 December 2026 (meta.ts `retirement`); what
+ * api.remove.bg answers after that is unknown, so a host that says "gone" (404/410) counts as retired
+ * (http.ts) and a missing answer mentions the announcement (errors.ts).
  */
-import { ProviderError } from './errors.ts';
+import { ProviderError } from '../errors.ts';
 import {
   assertUsableKey,
   call,
@@ -15,14 +16,13 @@ import {
   parseNumberHeader,
   pickHeaders,
   readJson,
-} from './http.ts';
-import type { CallContext } from './http.ts';
-import type { AccountBalance, InputLimits, OperationSpec, ProcessResult, ProviderAdapter, RateLimitSpec, TransportOptions } from './types.ts';
+} from '../http.ts';
+import type { CallContext } from '../http.ts';
+import { declaredCost } from '../pricing.ts';
+import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import { REMOVEBG_BASE, removebgMeta } from './meta.ts';
 
-export const REMOVEBG_BASE = 'https://api.remove.bg';
-
-export const REMOVEBG_SHUTDOWN_NOTICE =
-  'remove.bg announced that its service moves to Leonardo.Ai on 1 December 2026; if that has happened, this API may no longer answer.';
+export { REMOVEBG_BASE };
 
 export type RemoveBgSize = 'preview' | 'full' | '50MP' | 'auto' | 'medium' | 'hd';
 
@@ -44,42 +44,6 @@ export interface RemoveBgOptions extends TransportOptions {
   base?: string;
 }
 
-const SIZE_COSTS: Readonly<Record<RemoveBgSize, number>> = {
-  preview: 0.25,
-  full: 1,
-  '50MP': 1,
-  medium: 1,
-  hd: 1,
-  // The API picks the size from the image and the balance; 1 is the most it can cost.
-  auto: 1,
-};
-
-const OPERATIONS: readonly OperationSpec[] = [
-  {
-    op: 'removebg',
-    label: 'Remove background',
-    noun: 'a cutout',
-    sizeNouns: {
-      preview: 'a preview cutout (up to 0.25 MP)',
-      full: 'a full-resolution cutout',
-      '50MP': 'a 50 MP cutout',
-      medium: 'a medium cutout (1.5 MP)',
-      hd: 'an HD cutout (4 MP)',
-      auto: 'a cutout at the best size',
-    },
-    unit: 'credit',
-    cost: { bySize: SIZE_COSTS, chargedOn: 'success' },
-  },
-];
-
-const RATE_LIMIT: RateLimitSpec = { limit: 500, windowSeconds: 60, unit: 'megapixel-images' };
-
-const INPUT_LIMITS: InputLimits = {
-  maxBytes: 22_000_000,
-  maxMegapixels: 50,
-  acceptedTypes: ['image/jpeg', 'image/png', 'image/webp'],
-};
-
 const META_HEADERS = [
   'X-Credits-Charged',
   'X-Width',
@@ -98,27 +62,26 @@ const META_HEADERS = [
 
 export class RemoveBgAdapter implements ProviderAdapter<RemoveBgRequest> {
   readonly id = 'removebg' as const;
-  readonly displayName = 'remove.bg';
-  readonly operations = OPERATIONS;
-  /** Subscription and pay-as-you-go credits cost the same per call. */
-  readonly plans = [] as const;
-  readonly rateLimit = RATE_LIMIT;
-  readonly inputLimits = INPUT_LIMITS;
+  readonly meta: ProviderMeta = removebgMeta;
+  readonly displayName = removebgMeta.displayName;
+  readonly operations: readonly OperationSpec[] = removebgMeta.operations;
+  readonly plans: readonly PlanSpec[] = removebgMeta.plans;
+  readonly rateLimit: RateLimitSpec = removebgMeta.rateLimit;
+  readonly inputLimits: InputLimits = removebgMeta.inputLimits;
   private readonly base: string;
   private readonly context: CallContext;
 
   constructor(options: RemoveBgOptions = {}) {
     this.base = options.base ?? REMOVEBG_BASE;
-    this.context = {
-      provider: 'removebg',
-      options,
-      fallbackRetrySeconds: 5,
-      noAnswerHint: REMOVEBG_SHUTDOWN_NOTICE,
-    };
+    this.context = { provider: 'removebg', meta: removebgMeta, options };
   }
 
-  estimateCost(request: RemoveBgRequest): number {
-    return SIZE_COSTS[request.size];
+  estimateCost(request: RemoveBgRequest): number | undefined {
+    return declaredCost(removebgMeta.operations, request.op, { size: request.size });
+  }
+
+  hdRequest(image: Blob, fileName: string): RemoveBgRequest {
+    return { op: 'removebg', image, fileName, size: 'full', format: 'png' };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -149,7 +112,7 @@ export class RemoveBgAdapter implements ProviderAdapter<RemoveBgRequest> {
 
   async process(request: RemoveBgRequest, key: string, signal?: AbortSignal): Promise<ProcessResult> {
     const usableKey = assertUsableKey('removebg', key);
-    checkInput('removebg', request.image, INPUT_LIMITS);
+    checkInput('removebg', request.image, removebgMeta.inputLimits);
     const form = new FormData();
     form.append('image_file', request.image, request.fileName ?? 'image');
     form.append('size', request.size);

@@ -2,7 +2,8 @@
  * withoutBG cloud API: cutout and alpha matte, each as multipart or base64 JSON, and
  * `GET /available-credit`. Its docs advise against calling it from browsers; CORS is untested.
  */
-import { ProviderError } from './errors.ts';
+import { ProviderError } from '../errors.ts';
+import { declaredCost } from '../pricing.ts';
 import {
   assertUsableKey,
   base64ToBlob,
@@ -13,11 +14,12 @@ import {
   jsonNumber,
   pickHeaders,
   readJson,
-} from './http.ts';
-import type { CallContext } from './http.ts';
-import type { AccountBalance, InputLimits, OperationSpec, ProcessResult, ProviderAdapter, RateLimitSpec, TransportOptions } from './types.ts';
+} from '../http.ts';
+import type { CallContext } from '../http.ts';
+import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import { WITHOUTBG_BASE, withoutbgMeta } from './meta.ts';
 
-export const WITHOUTBG_BASE = 'https://api.withoutbg.com';
+export { WITHOUTBG_BASE };
 
 export interface WithoutBgRequest {
   /** 'cutout': RGBA image without background; 'alpha': greyscale matte. */
@@ -32,23 +34,6 @@ export interface WithoutBgOptions extends TransportOptions {
   base?: string;
 }
 
-const OPERATIONS: readonly OperationSpec[] = [
-  { op: 'cutout', label: 'Image without background', noun: 'a cutout', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },
-  { op: 'alpha', label: 'Alpha matte', noun: 'an alpha matte', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },
-];
-
-const RATE_LIMIT: RateLimitSpec = {
-  limit: 7,
-  windowSeconds: 60,
-  unit: 'requests',
-  note: 'The docs say 7 per minute per key (shared by all endpoints); the 2026 SDK says 20.',
-};
-
-const INPUT_LIMITS: InputLimits = {
-  maxBytes: 10_000_000,
-  acceptedTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/bmp', 'image/gif'],
-};
-
 const PATHS = {
   cutout: { multipart: '/v1.0/image-without-background', base64: '/v1.0/image-without-background-base64' },
   alpha: { multipart: '/v1.0/alpha-channel', base64: '/v1.0/alpha-channel-base64' },
@@ -61,11 +46,12 @@ const META_HEADERS = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit
 
 export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
   readonly id = 'withoutbg' as const;
-  readonly displayName = 'withoutBG';
-  readonly operations = OPERATIONS;
-  readonly plans = [] as const;
-  readonly rateLimit = RATE_LIMIT;
-  readonly inputLimits = INPUT_LIMITS;
+  readonly meta: ProviderMeta = withoutbgMeta;
+  readonly displayName = withoutbgMeta.displayName;
+  readonly operations: readonly OperationSpec[] = withoutbgMeta.operations;
+  readonly plans: readonly PlanSpec[] = withoutbgMeta.plans;
+  readonly rateLimit: RateLimitSpec = withoutbgMeta.rateLimit;
+  readonly inputLimits: InputLimits = withoutbgMeta.inputLimits;
   private readonly base: string;
   private readonly context: CallContext;
 
@@ -73,15 +59,19 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
     this.base = options.base ?? WITHOUTBG_BASE;
     this.context = {
       provider: 'withoutbg',
+      meta: withoutbgMeta,
       options,
-      fallbackRetrySeconds: Math.ceil(RATE_LIMIT.windowSeconds / RATE_LIMIT.limit),
       // withoutBG answers 403 for frozen (expired) credits; a wrong key is 401.
-      kindForStatus: (status) => (status === 403 ? 'credits-expired' : undefined),
+      classify: (status) => (status === 403 ? 'credits-expired' : undefined),
     };
   }
 
-  estimateCost(): number {
-    return 1;
+  estimateCost(request: WithoutBgRequest): number | undefined {
+    return declaredCost(withoutbgMeta.operations, request.op, {});
+  }
+
+  hdRequest(image: Blob, fileName: string): WithoutBgRequest {
+    return { op: 'cutout', image, fileName };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -106,7 +96,7 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
 
   async process(request: WithoutBgRequest, key: string, signal?: AbortSignal): Promise<ProcessResult> {
     const usableKey = assertUsableKey('withoutbg', key);
-    checkInput('withoutbg', request.image, INPUT_LIMITS);
+    checkInput('withoutbg', request.image, withoutbgMeta.inputLimits);
     const transport = request.transport ?? 'multipart';
     const url = joinUrl(this.base, PATHS[request.op][transport]);
     const output = request.op === 'alpha' ? 'matte' : 'cutout';

@@ -2,7 +2,7 @@
  * PhotoRoom: Remove Background API (`POST /v1/segment`, sdk host) and Image Editing API
  * (`POST /v2/edit`, image-api host), balance from `/v2/account` with `/v1/account` as fallback.
  */
-import { ProviderError } from './errors.ts';
+import { ProviderError } from '../errors.ts';
 import {
   assertUsableKey,
   call,
@@ -14,13 +14,14 @@ import {
   jsonRecord as record,
   pickHeaders,
   readJson,
-} from './http.ts';
-import type { CallContext } from './http.ts';
-import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, RateLimitSpec, TransportOptions } from './types.ts';
+} from '../http.ts';
+import type { CallContext } from '../http.ts';
+import { declaredCost } from '../pricing.ts';
+import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import { PHOTOROOM_IMAGE_API_BASE, PHOTOROOM_SEGMENT_BASE, photoroomMeta } from './meta.ts';
 
-export const PHOTOROOM_SEGMENT_BASE = 'https://sdk.photoroom.com';
-export const PHOTOROOM_IMAGE_API_BASE = 'https://image-api.photoroom.com';
-export const PHOTOROOM_SANDBOX_PREFIX = 'sandbox_';
+export { PHOTOROOM_IMAGE_API_BASE, PHOTOROOM_SEGMENT_BASE };
+export const PHOTOROOM_SANDBOX_PREFIX = photoroomMeta.sandbox.keyPrefix;
 
 export interface PhotoRoomSegmentRequest {
   op: 'segment';
@@ -73,31 +74,6 @@ export interface PhotoRoomOptions extends TransportOptions {
   imageApiBase?: string;
 }
 
-const OPERATIONS: readonly OperationSpec[] = [
-  { op: 'segment', label: 'Remove Background', noun: 'a background removal', unit: 'image', cost: { byPlan: { basic: 1, plus: 0.2 }, chargedOn: 'success' } },
-  { op: 'edit', label: 'Image Editing', noun: 'an AI edit', unit: 'image', cost: { byPlan: { basic: 5, plus: 1 }, chargedOn: 'success' } },
-];
-
-/** List prices from photoroom.com/api/pricing (seen through a third-party summary, 2026-06). */
-const PLANS: readonly PlanSpec[] = [
-  { id: 'basic', label: 'Basic', usdPerUnit: 0.02 },
-  { id: 'plus', label: 'Plus', usdPerUnit: 0.1 },
-];
-
-const RATE_LIMIT: RateLimitSpec = {
-  limit: 500,
-  windowSeconds: 60,
-  unit: 'requests',
-  note: 'The FAQ says 500 images per minute; a PhotoRoom moderator later said 60 per minute.',
-};
-
-const INPUT_LIMITS: InputLimits = {
-  // Documented for /v2/edit; /v1/segment documents no byte limit, so the same is assumed.
-  maxBytes: 30_000_000,
-  maxMegapixels: 25,
-  acceptedTypes: ['image/png', 'image/jpeg', 'image/webp', 'image/heic'],
-};
-
 const META_HEADERS = [
   'x-uncertainty-score',
   'pr-ai-background-seed',
@@ -112,11 +88,12 @@ export function isPhotoRoomSandboxKey(key: string): boolean {
 
 export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
   readonly id = 'photoroom' as const;
-  readonly displayName = 'PhotoRoom';
-  readonly operations = OPERATIONS;
-  readonly plans = PLANS;
-  readonly rateLimit = RATE_LIMIT;
-  readonly inputLimits = INPUT_LIMITS;
+  readonly meta: ProviderMeta = photoroomMeta;
+  readonly displayName = photoroomMeta.displayName;
+  readonly operations: readonly OperationSpec[] = photoroomMeta.operations;
+  readonly plans: readonly PlanSpec[] = photoroomMeta.plans;
+  readonly rateLimit: RateLimitSpec = photoroomMeta.rateLimit;
+  readonly inputLimits: InputLimits = photoroomMeta.inputLimits;
   private readonly segmentBase: string;
   private readonly imageApiBase: string;
   private readonly context: CallContext;
@@ -124,15 +101,15 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
   constructor(private readonly options: PhotoRoomOptions = {}) {
     this.segmentBase = options.segmentBase ?? PHOTOROOM_SEGMENT_BASE;
     this.imageApiBase = options.imageApiBase ?? PHOTOROOM_IMAGE_API_BASE;
-    this.context = {
-      provider: 'photoroom',
-      options,
-      fallbackRetrySeconds: Math.ceil(RATE_LIMIT.windowSeconds / RATE_LIMIT.limit) * 2,
-    };
+    this.context = { provider: 'photoroom', meta: photoroomMeta, options };
   }
 
   estimateCost(request: PhotoRoomRequest, plan?: string): number | undefined {
     return costFor(request.op, plan);
+  }
+
+  hdRequest(image: Blob, fileName: string): PhotoRoomSegmentRequest {
+    return { op: 'segment', image, fileName, size: 'full', format: 'png' };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -166,7 +143,7 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
 
   async process(request: PhotoRoomRequest, key: string, signal?: AbortSignal): Promise<ProcessResult> {
     const usableKey = assertUsableKey('photoroom', key);
-    checkInput('photoroom', request.image, INPUT_LIMITS);
+    checkInput('photoroom', request.image, photoroomMeta.inputLimits);
     const url =
       request.op === 'segment' ? joinUrl(this.segmentBase, '/v1/segment') : joinUrl(this.imageApiBase, '/v2/edit');
     const body = request.op === 'segment' ? segmentForm(request) : editForm(request);
@@ -220,7 +197,8 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
         cause: error,
       });
     }
-    const cost = costFor(request.op, balance.plan) ?? 1;
+    // An unknown plan name is priced by the dearer known rule, as the preflight does.
+    const cost = costFor(request.op, balance.plan) ?? dearestCost(request.op);
     if (balance.available < cost) {
       return new ProviderError({
         kind: 'out-of-credits',
@@ -247,8 +225,11 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
 }
 
 function costFor(op: PhotoRoomRequest['op'], plan: string | undefined): number | undefined {
-  if (plan === undefined) return undefined;
-  return OPERATIONS.find((operation) => operation.op === op)?.cost.byPlan?.[plan.toLowerCase()];
+  return declaredCost(photoroomMeta.operations, op, { plan });
+}
+
+function dearestCost(op: PhotoRoomRequest['op']): number {
+  return Math.max(...photoroomMeta.plans.map((plan) => costFor(op, plan.id) ?? 1));
 }
 
 function segmentForm(request: PhotoRoomSegmentRequest): FormData {
