@@ -19,7 +19,7 @@ const SAFELISTED = new Set(['cache-control', 'content-language', 'content-length
  * @param {string[]} spec.exposedHeaders custom response headers listed in Access-Control-Expose-Headers
  * @param {Record<string, any>} spec.options the provider's options, mutable through configure()
  * @param {(key: string) => any} spec.newAccount
- * @param {Array<{ method: string, path: string, handle: (ctx: any) => Promise<void> | void }>} spec.routes
+ * @param {Array<{ method: string, path?: string, prefix?: string, handle: (ctx: any) => Promise<void> | void }>} spec.routes
  * @param {(ctx: any) => void} spec.notFound
  */
 export async function startServer(spec) {
@@ -155,7 +155,10 @@ export async function startServer(spec) {
       },
     };
 
-    const route = spec.routes.find((candidate) => candidate.method === req.method && candidate.path === url.pathname);
+    // `path` matches exactly; `prefix` matches a family of paths (presigned result links).
+    const route = spec.routes.find(
+      (candidate) => candidate.method === req.method && (candidate.path === url.pathname || (candidate.prefix !== undefined && url.pathname.startsWith(candidate.prefix))),
+    );
     if (!route) {
       spec.notFound(ctx);
       return;

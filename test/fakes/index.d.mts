@@ -1,6 +1,6 @@
 /** Types for the fake provider servers (plain ESM so `node` runs them without a build step). */
 
-export type FakeKind = 'photoroom' | 'removebg' | 'withoutbg';
+export type FakeKind = 'photoroom' | 'removebg' | 'withoutbg' | 'leonardo';
 
 export interface LoggedRequest {
   method: string;
@@ -16,11 +16,15 @@ export interface LoggedRequest {
 }
 
 export interface CommonFakeOptions {
-  /** Sends Access-Control-Allow-Origin (and answers preflights with the allowed headers). */
+  /**
+   * Sends Access-Control-Allow-Origin (and answers preflights with the allowed headers). Off by
+   * default for withoutBG, whose docs say never to call it from a web page.
+   */
   allowOrigin?: boolean;
   /**
    * Lists the provider's headers in Access-Control-Expose-Headers. When false the fake also withholds
    * them, because Node's fetch ignores CORS: the adapter then sees what a page in a browser would see.
+   * Off by default for remove.bg, whose recorded answers carry no such list.
    */
   exposeHeaders?: boolean;
   /** Sliding window per key on the fake's clock (remove.bg counts megapixels, others requests). */
@@ -31,15 +35,35 @@ export interface PhotoRoomFakeOptions extends CommonFakeOptions {
   sendRetryAfter?: boolean;
   zeroBalanceAnswer?: '402' | 'unauthorized';
   accountV2?: boolean;
+  sandboxAccount?: 'shared' | 'refused';
 }
 
 export interface RemoveBgFakeOptions extends CommonFakeOptions {
   maxUploadBytes?: number;
   maxInputMegapixels?: number;
+  /** The service after its closing: 403 for every key, or 404/410 for every call. */
+  closed?: 403 | 404 | 410;
 }
 
 export interface WithoutBgFakeOptions extends CommonFakeOptions {
   maxUploadBytes?: number;
+}
+
+export interface LeonardoFakeOptions extends CommonFakeOptions {
+  v2ErrorMode?: 'graphql-200' | 'array-200' | 'status';
+  balanceErrorMode?: 'v2' | 'rest-400';
+  malformedKeyStatus?: number;
+  envelope?: 'generateSync';
+  ignoreBase64?: boolean;
+  blockNext?: number;
+  omitCost?: boolean;
+  priceUsd?: number;
+  tokensPerUsd?: number;
+  priceCredits?: number;
+  maxRequestBytes?: number;
+  maxInlineResultBytes?: number;
+  sendRetryAfter?: boolean;
+  resultLifetimeMs?: number;
 }
 
 interface FakeBase<Options> {
@@ -60,7 +84,8 @@ interface FakeBase<Options> {
 }
 
 export interface PhotoRoomFake extends FakeBase<PhotoRoomFakeOptions> {
-  setPlan(key: string, plan: 'basic' | 'plus'): void;
+  /** Any name the account endpoint should report; only `basic` and `plus` have published prices. */
+  setPlan(key: string, plan: string): void;
 }
 
 export interface RemoveBgFake extends FakeBase<RemoveBgFakeOptions> {
@@ -72,6 +97,20 @@ export interface WithoutBgFake extends FakeBase<WithoutBgFakeOptions> {
   setExpiration(key: string, expiration: string): void;
 }
 
+export interface LeonardoFake extends Omit<FakeBase<LeonardoFakeOptions>, 'setBalance'> {
+  /** Sync-call bodies as received, the image data replaced by its length. */
+  calls: Array<Record<string, unknown>>;
+  /** A pay-as-you-go account holding dollars; /me reports them ×tokensPerUsd. */
+  setBalanceUsd(key: string, usd: number): void;
+  /** A legacy account counting API credits. */
+  setCredits(key: string, credits: { paid?: number; subscription?: number }): void;
+  /** The balance as /me reports it, in API credits. */
+  balance(key: string): number | undefined;
+  balanceUsd(key: string): number | undefined;
+  hangNext(times?: number): void;
+}
+
 export function startFakeProvider(kind: 'photoroom', options?: PhotoRoomFakeOptions): Promise<PhotoRoomFake>;
 export function startFakeProvider(kind: 'removebg', options?: RemoveBgFakeOptions): Promise<RemoveBgFake>;
 export function startFakeProvider(kind: 'withoutbg', options?: WithoutBgFakeOptions): Promise<WithoutBgFake>;
+export function startFakeProvider(kind: 'leonardo', options?: LeonardoFakeOptions): Promise<LeonardoFake>;

@@ -30,6 +30,11 @@ export async function startPhotoRoom(overrides = {}) {
     zeroBalanceAnswer: '402',
     /** false: /v2/account answers 404, as on a deployment without it. */
     accountV2: true,
+    /**
+     * 'refused': the account endpoints answer sandbox keys 403 (a third-party SDK warns they "may not be
+     * available with sandbox keys"); 'shared': they report the real key's account. Undocumented either way.
+     */
+    sandboxAccount: 'shared',
     ...overrides,
   };
 
@@ -215,6 +220,7 @@ export async function startPhotoRoom(overrides = {}) {
           if (ctx.key === undefined) return ctx.reply(400, editError('apiKey: Required'));
           const auth = authenticate(ctx);
           if (!auth) return;
+          if (auth.sandbox && options.sandboxAccount === 'refused') return ctx.reply(403, 'Forbidden');
           const { balance, subscription, plan } = auth.account;
           ctx.reply(200, path === '/v2/account' ? { images: { available: balance, subscription }, plan } : { credits: { available: balance, subscription } });
         },
@@ -232,7 +238,7 @@ export async function startPhotoRoom(overrides = {}) {
     },
     /** @param {string} key @returns {number | undefined} */
     balance: (key) => fake.accounts.get(key)?.balance,
-    /** @param {string} key @param {'basic' | 'plus'} plan */
+    /** Any name the account endpoint should report; the fake charges unknown ones Basic prices. @param {string} key @param {string} plan */
     setPlan(key, plan) {
       fake.account(key).plan = plan;
     },

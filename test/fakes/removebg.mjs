@@ -22,11 +22,17 @@ const TYPES = ['auto', 'person', 'product', 'car', 'animal', 'graphic', 'transpo
 export async function startRemoveBg(overrides = {}) {
   const options = {
     allowOrigin: true,
-    exposeHeaders: true,
+    // Its recorded answers (the official Ruby gem's cassettes) carry no Access-Control-Expose-Headers.
+    exposeHeaders: false,
     rateLimit: { limit: 500, windowMs: 60_000 },
     maxUploadBytes: 22_000_000,
     maxInputMegapixels: 50,
     jsonContentType: 'application/json; charset=utf-8',
+    /**
+     * After the closing (research/leonardo-api.md §8, unverified): 403 refuses every self-serve key as
+     * invalid, 404/410 answer that the API is gone. Undefined: open as before.
+     */
+    closed: undefined,
     ...overrides,
   };
 
@@ -154,6 +160,14 @@ export async function startRemoveBg(overrides = {}) {
 
   /** @param {any} ctx */
   function authenticate(ctx) {
+    if (options.closed === 403) {
+      ctx.reply(403, errors('API Key invalid', 'auth_failed'));
+      return undefined;
+    }
+    if (options.closed === 404 || options.closed === 410) {
+      ctx.reply(options.closed, errors(options.closed === 410 ? 'Gone' : 'Not Found'));
+      return undefined;
+    }
     if (ctx.key === undefined) {
       ctx.reply(403, errors('Missing API Key', 'auth_failed'));
       return undefined;

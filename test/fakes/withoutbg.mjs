@@ -14,7 +14,9 @@ const PROCESSING = [
 /** @param {Record<string, any>} [overrides] */
 export async function startWithoutBg(overrides = {}) {
   const options = {
-    allowOrigin: true,
+    // Its docs: "Never embed API keys in client-side code … proxy requests through your backend";
+    // no source shows Access-Control-Allow-Origin on its host.
+    allowOrigin: false,
     exposeHeaders: true,
     // The docs' figure (the 2026 SDK says 20); shared by every endpoint, the credit check included.
     rateLimit: { limit: 7, windowMs: 60_000 },

@@ -59,7 +59,7 @@ const image = () => subjectOnWhite(40, 30);
 let keys: { pr: KeyRef & { adapter: PhotoRoomAdapter }; rbg: KeyRef & { adapter: RemoveBgAdapter }; wbg: KeyRef & { adapter: WithoutBgAdapter } };
 
 beforeEach(async () => {
-  [photoroom, removebg, withoutbg] = await Promise.all([startFakeProvider('photoroom'), startFakeProvider('removebg'), startFakeProvider('withoutbg')]);
+  [photoroom, removebg, withoutbg] = await Promise.all([startFakeProvider('photoroom'), startFakeProvider('removebg', { exposeHeaders: true }), startFakeProvider('withoutbg')]);
   photoroom.setBalance(PR_KEY, 100);
   photoroom.setBalance(PR_KEY, 83);
   removebg.setCredits(RBG_KEY, { subscription: 40, payg: 10, enterprise: 0, freeCalls: 50 });

@@ -13,7 +13,8 @@ describe('fake providers', () => {
     ['removebg', '/v1.0/removebg', 'x-api-key'],
     ['withoutbg', '/v1.0/image-without-background', 'x-api-key'],
   ] as const)('%s answers the CORS preflight with its auth header allowed', async (kind, path, header) => {
-    const fake = await startFakeProvider(kind as 'photoroom');
+    // withoutBG's fake refuses web pages by default (its docs say so); allowed here to check the answer's shape.
+    const fake = await startFakeProvider(kind as 'photoroom', { allowOrigin: true });
     closers.push(() => fake.close());
     const response = await fetch(`${fake.url}${path}`, {
       method: 'OPTIONS',
@@ -24,8 +25,20 @@ describe('fake providers', () => {
     expect(response.headers.get('access-control-allow-headers')?.split(', ')).toContain(header);
   });
 
+  it('refuses web pages by default where the provider documents no browser access (withoutBG)', async () => {
+    const fake = await startFakeProvider('withoutbg');
+    closers.push(() => fake.close());
+    const preflight = await fetch(`${fake.url}/v1.0/image-without-background`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const credit = await fetch(`${fake.url}/available-credit`, { headers: { 'X-API-Key': 'k' } });
+    expect(credit.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('lists the remove.bg headers in Access-Control-Expose-Headers, or sends neither list nor headers', async () => {
-    const fake = await startFakeProvider('removebg');
+    const fake = await startFakeProvider('removebg', { exposeHeaders: true });
     closers.push(() => fake.close());
     fake.setBalance('k', 5);
     const post = () => {

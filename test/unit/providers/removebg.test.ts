@@ -10,7 +10,8 @@ let fake: RemoveBgFake;
 let adapter: RemoveBgAdapter;
 
 beforeEach(async () => {
-  fake = await startFakeProvider('removebg');
+  // Headers exposed here to check the adapter reads them; the fake's default (hidden) is tested below.
+  fake = await startFakeProvider('removebg', { exposeHeaders: true });
   fake.setBalance(KEY, 3);
   adapter = new RemoveBgAdapter({ base: fake.url, isOnline: () => true });
 });
