@@ -5,32 +5,35 @@
  * two tabs paying at once; the alerts at their thresholds; remove.bg's charge header unreadable.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { startFakeProvider, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
+import { readFileSync } from 'node:fs';
+import { startFakeProvider, type LeonardoFake, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
 import { encodePng, exactTruthOnColour } from '../support/images.ts';
-import { dropFile, reloadUnderServiceWorker } from './helpers.ts';
+import { REMOVEBG_CLOSES, dropFile, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
-type Provider = 'photoroom' | 'removebg' | 'withoutbg';
+type Provider = 'photoroom' | 'removebg' | 'withoutbg' | 'leonardo';
 const KEYS: Record<Provider, string> = {
   photoroom: 'pr_credits_live_7d1e',
   removebg: 'rb_credits_key_93ab',
   withoutbg: 'wb_credits_key_40fc',
+  leonardo: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
 };
 
 let photoroom: PhotoRoomFake;
 let removebg: RemoveBgFake;
 let withoutbg: WithoutBgFake;
-let fakes: Record<Provider, PhotoRoomFake | RemoveBgFake | WithoutBgFake>;
+let leonardo: LeonardoFake;
+let fakes: Record<Provider, { url: string; balance(key: string): number | undefined }>;
 let context: BrowserContext;
 let page: Page;
 let startedAt = 0;
 const { photo } = exactTruthOnColour([46, 139, 87]);
 const photoPng = encodePng(photo);
 
-const ACCOUNT_PATHS = new Set(['/v2/account', '/v1/account', '/v1.0/account', '/available-credit']);
+const ACCOUNT_PATHS = new Set(['/v2/account', '/v1/account', '/v1.0/account', '/available-credit', '/api/rest/v1/me']);
 /** When the page asked each provider for its balance (ms since the keys were added). */
-const accountCallTimes: Record<Provider, number[]> = { photoroom: [], removebg: [], withoutbg: [] };
+const accountCallTimes: Record<Provider, number[]> = { photoroom: [], removebg: [], withoutbg: [], leonardo: [] };
 
 async function shownBalance(on: Page, provider: Provider): Promise<number | undefined> {
   const value = await on.locator(`[data-testid=key-balance][data-provider=${provider}] [data-testid=key-balance-amount]`).getAttribute('data-value');
@@ -69,13 +72,16 @@ async function pay(on: Page, action: Provider | 'edit'): Promise<string> {
 }
 
 test.beforeAll(async ({ browser }) => {
-  [photoroom, removebg, withoutbg] = await Promise.all([
+  [photoroom, removebg, withoutbg, leonardo] = await Promise.all([
     startFakeProvider('photoroom'),
     // The charge header hidden from the page: debits must come from the price table.
     startFakeProvider('removebg', { exposeHeaders: false }),
-    startFakeProvider('withoutbg'),
+    // This file checks the accounting; the CORS refusal of withoutBG's real host is tested in providers.spec.ts.
+    startFakeProvider('withoutbg', { allowOrigin: true }),
+    // Bills in dollars, reports API credits: every success is settled by the next balance check.
+    startFakeProvider('leonardo'),
   ]);
-  fakes = { photoroom, removebg, withoutbg };
+  fakes = { photoroom, removebg, withoutbg, leonardo };
   photoroom.setBalance(KEYS.photoroom, 40);
   photoroom.setPlan(KEYS.photoroom, 'basic');
   removebg.setCredits(KEYS.removebg, { subscription: 5, payg: 0, freeCalls: 0 });
@@ -83,8 +89,11 @@ test.beforeAll(async ({ browser }) => {
   // Ten days from now: inside the 14-day warning, outside the 7-day one.
   const expiry = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
   withoutbg.setExpiration(KEYS.withoutbg, expiry);
+  leonardo.setBalanceUsd(KEYS.leonardo, 2);
 
   context = await browser.newContext();
+  // Before remove.bg's closing, whatever day this runs; the last test moves past it.
+  await startPageClock(context, REMOVEBG_CLOSES - 6 * 3_600_000);
   context.on('request', (request) => {
     if (request.method() !== 'GET' || !ACCOUNT_PATHS.has(new URL(request.url()).pathname)) return;
     const origin = new URL(request.url()).origin;
@@ -100,6 +109,7 @@ test.beforeAll(async ({ browser }) => {
     ['endpoint-photoroom-imageApiBase', photoroom.url],
     ['endpoint-removebg-base', removebg.url],
     ['endpoint-withoutbg-base', withoutbg.url],
+    ['endpoint-leonardo-base', leonardo.url],
   ] as const) {
     await page.getByTestId(testId).fill(url);
     await page.getByTestId(testId).dispatchEvent('change');
@@ -120,10 +130,10 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await context?.close();
-  await Promise.all([photoroom?.close(), removebg?.close(), withoutbg?.close()]);
+  await Promise.all([photoroom?.close(), removebg?.close(), withoutbg?.close(), leonardo?.close()]);
 });
 
-test('22 mixed paid calls with 402, 429, 5xx and a cut connection end with zero drift', async () => {
+test('26 mixed paid calls with 402, 429, 5xx, a cut connection and Leonardo.Ai’s dollars end with zero drift', async () => {
   test.setTimeout(420_000);
   const outcomes: string[] = [];
   const step = async (action: Provider | 'edit', expectText: RegExp, setup?: () => void, after?: () => void) => {
@@ -137,7 +147,9 @@ test('22 mixed paid calls with 402, 429, 5xx and a cut connection end with zero 
   await step('photoroom', ok);
   await step('removebg', ok);
   await step('withoutbg', ok);
+  await step('leonardo', ok);
   await step('edit', ok);
+  await step('leonardo', /not working right now/, () => leonardo.failNext(500));
   await step('removebg', /not working right now/, () => removebg.failNext(503));
   await step('photoroom', ok);
   await step('withoutbg', ok);
@@ -155,12 +167,15 @@ test('22 mixed paid calls with 402, 429, 5xx and a cut connection end with zero 
   // remove.bg credits spent elsewhere: the app still counts 2 left, the provider answers 402.
   await step('removebg', /Out of credits/, () => removebg.setCredits(KEYS.removebg, { subscription: 0, payg: 0 }));
   await step('edit', ok);
+  await step('leonardo', ok);
   await step('photoroom', ok);
   await step('withoutbg', ok);
+  // Leonardo.Ai spent elsewhere: its "not enough api tokens" (an HTTP 200 carrying errors[]) debits nothing.
+  await step('leonardo', /Out of credits/, () => leonardo.setBalanceUsd(KEYS.leonardo, 0.05));
   await step('photoroom', ok);
   await step('photoroom', ok);
   console.log(`[credits] ${outcomes.length} calls:\n  ${outcomes.join('\n  ')}`);
-  expect(outcomes.length).toBeGreaterThanOrEqual(20);
+  expect(outcomes.length).toBe(26);
 
   // The cut call was charged by the provider; the app settles it from the next account figure.
   for (const provider of Object.keys(KEYS) as Provider[]) {
@@ -220,4 +235,41 @@ test('two tabs paying at once end with the right balance in both', async () => {
     await expect.poll(() => shownBalance(tab, 'photoroom')).toBe(before - 4);
   }
   await second.close();
+});
+
+test('from 2026-12-01T08:00Z remove.bg is closed: no offer, a clear message, its history kept, drift 0 everywhere else', async () => {
+  const removebgHistory = await page.locator('[data-testid=key-balance][data-provider=removebg]').count();
+  expect(removebgHistory).toBe(1);
+  removebg.clearRequests();
+  await context.clock.setSystemTime(REMOVEBG_CLOSES + 60_000);
+  // The app looks at the time every 30 s; let one tick pass on the page's clock.
+  await page.clock.runFor(31_000);
+
+  await openPanel(page, 'keys-panel');
+  const section = page.getByTestId('provider-removebg');
+  await expect(section).toHaveAttribute('data-state', 'retired');
+  const notice = page.getByTestId('retired-removebg');
+  await expect(notice).toContainText('remove.bg has closed its API');
+  await expect(notice).toContainText('create a Leonardo.Ai API key');
+  await expect(notice).not.toContainText('Copy the key again');
+  // The key can still be forgotten, but not refreshed or used; no key can be added.
+  await expect(section.getByTestId('forget-removebg')).toBeVisible();
+  await expect(section.getByRole('button', { name: 'Refresh' })).toHaveCount(0);
+  await expect(page.getByTestId('key-input-removebg')).toHaveCount(0);
+  await expect(page.getByTestId('hd-removebg')).toHaveCount(0);
+  await expect(page.getByTestId('route-advice')).not.toHaveAttribute('data-pick', 'removebg');
+
+  // History: its balance card (marked closed), the chart and the CSV keep every remove.bg call.
+  const card = page.locator('[data-testid=key-balance][data-provider=removebg]');
+  await expect(card.getByTestId('retired')).toContainText('Leonardo.Ai');
+  await expect(page.getByTestId('credit-alert').filter({ hasText: 'remove.bg' })).toHaveCount(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-ledger').click()]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\r\n').filter((line) => line.split(',')[2] === 'removebg' && line.includes(',call,')).length).toBeGreaterThanOrEqual(8);
+
+  // Nothing was sent to remove.bg after its closing, and every other balance is still the provider's own.
+  expect(removebg.requests).toEqual([]);
+  for (const provider of ['photoroom', 'withoutbg', 'leonardo'] as const) {
+    await expect.poll(() => shownBalance(page, provider), { timeout: 90_000, message: `${provider} displayed balance` }).toBe(fakes[provider].balance(KEYS[provider]));
+  }
 });

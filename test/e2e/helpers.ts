@@ -122,3 +122,20 @@ export async function watchForElement(page: Page, selector: string): Promise<() 
   );
   return () => page.evaluate((key) => (window as unknown as Record<string, boolean>)[key] === true, key);
 }
+
+/** remove.bg closes its self-serve API at this instant (src/providers/removebg/meta.ts). */
+export const REMOVEBG_CLOSES = Date.parse('2026-12-01T08:00:00Z');
+
+/**
+ * Runs the pages' clock from `at`, flowing in real time: tests that use remove.bg set it before its
+ * closing, tests of the closing after it, so no test depends on the day the suite runs.
+ */
+export async function startPageClock(context: BrowserContext, at: number): Promise<void> {
+  await context.clock.install({ time: at });
+}
+
+/** Opens a `<details>` panel by its test id if it is closed. */
+export async function openDetails(page: Page, testId: string): Promise<void> {
+  const panel = page.getByTestId(testId);
+  if (!(await panel.evaluate((element) => (element as HTMLDetailsElement).open))) await panel.locator('summary').first().click();
+}

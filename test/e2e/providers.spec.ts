@@ -5,9 +5,10 @@
  */
 import { expect, test, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { startFakeProvider, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
+import { startFakeProvider, type LeonardoFake, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
+import { startRelay } from '../../scripts/relay.mjs';
 import { alphaChannel, alphaIoU, encodePng, exactTruthOnColour, readPng } from '../support/images.ts';
-import { dropFile, reloadUnderServiceWorker } from './helpers.ts';
+import { REMOVEBG_CLOSES, dropFile, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -15,17 +16,22 @@ const KEYS = {
   photoroom: 'pr_e2e_live_51f0c3a9',
   removebg: 'rb_e2e_key_8c2d7e41',
   withoutbg: 'wb_e2e_key_b6a9f203',
+  leonardo: '7c0e4b2a-5d61-4f38-9e2a-1b3c4d5e6f70',
 } as const;
+type Provider = keyof typeof KEYS;
 const WRONG_KEY = 'pr_wrong_key_0000dead';
 
 let photoroom: PhotoRoomFake;
 let removebg: RemoveBgFake;
 let withoutbg: WithoutBgFake;
+let leonardo: LeonardoFake;
+let relay: Awaited<ReturnType<typeof startRelay>>;
 let context: BrowserContext;
 let page: Page;
 const requests: Request[] = [];
-/** Every address the user configured for withoutBG: its key may go there and nowhere else. */
+/** Every address the user configured for withoutBG and Leonardo.Ai: their keys may go there and nowhere else. */
 const withoutbgOrigins = new Set<string>();
+const leonardoOrigins = new Set<string>();
 const consoleLines: string[] = [];
 
 // A studio-style photo (subject on one colour), which the fakes' colour-key cutout handles well.
@@ -54,19 +60,25 @@ async function downloadPng(): Promise<ReturnType<typeof readPng>> {
   return readPng(readFileSync(await download.path()));
 }
 
-test.beforeAll(async ({ browser }) => {
-  [photoroom, removebg, withoutbg] = await Promise.all([
+test.beforeAll(async ({ browser, baseURL }) => {
+  [photoroom, removebg, withoutbg, leonardo] = await Promise.all([
     startFakeProvider('photoroom'),
     startFakeProvider('removebg'),
+    // As pessimistic as its docs: no CORS, so the page can reach it only through the relay.
     startFakeProvider('withoutbg'),
+    startFakeProvider('leonardo'),
   ]);
+  relay = await startRelay({ port: 0, origin: baseURL, upstreams: { withoutbg: withoutbg.url }, log: () => undefined });
   photoroom.setBalance(KEYS.photoroom, 20);
   photoroom.setPlan(KEYS.photoroom, 'basic');
   removebg.setCredits(KEYS.removebg, { subscription: 3, payg: 2, freeCalls: 50 });
   withoutbg.setBalance(KEYS.withoutbg, 4);
   withoutbg.setExpiration(KEYS.withoutbg, '2027-06-30 12:00:00');
+  leonardo.setBalanceUsd(KEYS.leonardo, 5);
 
   context = await browser.newContext();
+  // Before remove.bg's closing, whatever day this runs: it is used here as it works today.
+  await startPageClock(context, REMOVEBG_CLOSES - 6 * 3_600_000);
   context.on('request', (request) => requests.push(request));
   page = await context.newPage();
   page.on('console', (line) => consoleLines.push(line.text()));
@@ -76,7 +88,7 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await context?.close();
-  await Promise.all([photoroom?.close(), removebg?.close(), withoutbg?.close()]);
+  await Promise.all([photoroom?.close(), removebg?.close(), withoutbg?.close(), leonardo?.close(), relay?.close()]);
 });
 
 test('provider addresses are configurable and refuse plain http to another host', async () => {
@@ -86,6 +98,7 @@ test('provider addresses are configurable and refuse plain http to another host'
   await setEndpoint('endpoint-photoroom-imageApiBase', photoroom.url);
   await setEndpoint('endpoint-removebg-base', removebg.url);
   await setEndpoint('endpoint-withoutbg-base', withoutbg.url);
+  await setEndpoint('endpoint-leonardo-base', leonardo.url);
   await expect(page.getByText('over plain http your API key could be read')).toHaveCount(0);
   await expect(page.getByTestId('endpoint-reload').first()).toBeVisible();
 
@@ -104,8 +117,28 @@ test('a wrong key is rejected by the provider and not saved', async () => {
   expect(photoroom.requests.some((request) => request.path === '/v2/account')).toBe(true);
 });
 
+test('a provider that refuses web pages (withoutBG, no CORS) is named at key-add, with the setting that fixes it; through the relay it works', async () => {
+  await openKeys();
+  // Said before anything is tried: its docs say to call it from a server.
+  await expect(page.getByTestId('cors-notice-withoutbg')).toContainText('run a relay');
+  await page.getByTestId('key-input-withoutbg').fill(KEYS.withoutbg);
+  await page.getByTestId('add-key-withoutbg').click();
+  const problem = page.getByTestId('key-problem-withoutbg');
+  await expect(problem).toContainText('The request to withoutBG got no answer');
+  await expect(problem).toContainText('Keys → Advanced: API addresses');
+  await expect(problem).toContainText('npm run relay');
+  // The browser never let the key out: the preflight was refused, the balance call never sent.
+  expect(withoutbg.requests.filter((request) => request.method !== 'OPTIONS')).toEqual([]);
+  await page.getByTestId('forget-withoutbg').click();
+
+  withoutbgOrigins.add(new URL(relay.url).origin);
+  await setEndpoint('endpoint-withoutbg-base', `${relay.url}/withoutbg`);
+  await reloadUnderServiceWorker(page);
+});
+
 test('adding a key per provider checks it and shows plan and balance, masked', async () => {
-  for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
+  await openKeys();
+  for (const provider of ['photoroom', 'removebg', 'withoutbg', 'leonardo'] as const) {
     await page.getByTestId(`key-input-${provider}`).fill(KEYS[provider]);
     await page.getByTestId(`add-key-${provider}`).click();
     await expect(page.getByTestId(`key-masked-${provider}`)).toHaveText(`••••${KEYS[provider].slice(-4)}`);
@@ -116,6 +149,10 @@ test('adding a key per provider checks it and shows plan and balance, masked', a
   await expect(page.getByTestId('balance-removebg')).toContainText('50 free previews');
   await expect(page.getByTestId('balance-withoutbg')).toContainText('4 credits left');
   await expect(page.getByTestId('balance-withoutbg')).toContainText('expires');
+  // Leonardo.Ai's /me in its own unit: $5 on the fake's account.
+  await expect(page.getByTestId('balance-leonardo')).toContainText('5000 API credits left');
+  // remove.bg's closing is announced under it while it still works.
+  await expect(page.getByTestId('retirement-notice-removebg')).toContainText('Leonardo.Ai on 1 December 2026');
   // The key field never shows the key again once saved, even after a reload.
   await page.reload();
   await openKeys();
@@ -130,14 +167,16 @@ test('HD via each provider lands in the compare view and downloads at full size;
   await expect(page.getByTestId('hd-photoroom')).toContainText('1 image (Basic plan) · 20 images left');
   await expect(page.getByTestId('hd-removebg')).toContainText('1 credit · 5 credits left');
   await expect(page.getByTestId('hd-withoutbg')).toContainText('1 credit · 4 credits left');
-  // All cost 1 unit on these plans: the fullest balance is proposed.
+  await expect(page.getByTestId('hd-leonardo')).toContainText('about $0.10 · 5000 API credits left');
+  // All cost 1 unit on these plans (Leonardo.Ai's is known only in dollars): the fullest balance is proposed.
   await expect(page.getByTestId('route-advice')).toHaveAttribute('data-pick', 'photoroom');
 
-  const expected = { photoroom: 19, removebg: 4, withoutbg: 3 };
-  const fakes = { photoroom, removebg, withoutbg };
-  for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
+  // Leonardo.Ai: $5 − $0.1047, as its /me reports it (×1000).
+  const expected = { photoroom: 19, removebg: 4, withoutbg: 3, leonardo: 4895 };
+  const fakes = { photoroom, removebg, withoutbg, leonardo };
+  for (const provider of ['photoroom', 'removebg', 'withoutbg', 'leonardo'] as const) {
     await page.getByTestId(`hd-${provider}`).click();
-    await expect(page.getByTestId('preflight-sentence')).toContainText(`Uses 1 of your`);
+    await expect(page.getByTestId('preflight-sentence')).toContainText(provider === 'leonardo' ? 'Uses 1 image, about $0.10' : 'Uses 1 of your');
     await page.getByTestId('preflight-pay').click();
     await expect(madeBy()).toContainText('HD');
     await expect(message()).toContainText('cutout ready');
@@ -146,8 +185,12 @@ test('HD via each provider lands in the compare view and downloads at full size;
     // The provider's real cutout of this upload (not a stock file): it matches the lemur's truth.
     expect(alphaIoU(alphaChannel(cutout), truth)).toBeGreaterThan(0.8);
     expect(fakes[provider].balance(KEYS[provider])).toBe(expected[provider]);
-    await expect(page.getByTestId(`hd-${provider}`)).toContainText(`${expected[provider]} ${provider === 'photoroom' ? 'images' : 'credits'} left`);
+    // Leonardo.Ai bills in dollars: the balance in API credits is read again once the 45 s gap allows (drift 0).
+    const unit = provider === 'photoroom' ? 'images' : provider === 'leonardo' ? 'API credits' : 'credits';
+    await expect(page.getByTestId(`hd-${provider}`)).toContainText(`${expected[provider]} ${unit} left`, { timeout: 90_000 });
   }
+  // withoutBG's call went through the relay, to a host that refuses web pages.
+  expect(withoutbg.requests.some((request) => request.path === '/v1.0/image-without-background')).toBe(true);
 });
 
 test('an AI edit sends the form to PhotoRoom Image Editing and costs 5 images on Basic', async () => {
@@ -190,21 +233,35 @@ test('402: "out of credits", nothing debited, the previous result stays', async 
   expect(kept.width).toBeGreaterThan(0);
 });
 
-test('a key rejected later (revoked) says so', async () => {
-  // Point withoutBG at a fake that does not know this key: the provider answers 401/403.
-  const stranger = await startFakeProvider('withoutbg');
+test('a key rejected later (revoked) says so; a host that refuses the page says so by name, and nothing is charged', async () => {
+  // Point withoutBG at a fake that does not know this key (and lets the page in): it answers 401.
+  const stranger = await startFakeProvider('withoutbg', { allowOrigin: true });
+  // Point Leonardo.Ai at a host that refuses web pages: the browser stops the call at its preflight.
+  const refusing = await startFakeProvider('leonardo', { allowOrigin: false });
   withoutbgOrigins.add(new URL(stranger.url).origin);
+  leonardoOrigins.add(new URL(refusing.url).origin);
   try {
     await setEndpoint('endpoint-withoutbg-base', stranger.url);
+    await setEndpoint('endpoint-leonardo-base', refusing.url);
     await reloadUnderServiceWorker(page);
     await dropFile(page, photoPng, 'lemur.png', 'image/png');
     await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
     await page.getByTestId('hd-withoutbg').click();
     await page.getByTestId('preflight-pay').click();
     await expect(message()).toContainText('Key rejected');
+
+    await page.getByTestId('hd-leonardo').click();
+    await page.getByTestId('preflight-pay').click();
+    await expect(message()).toContainText('The request to Leonardo.Ai got no answer');
+    await expect(message()).toContainText('Keys → Advanced: API addresses');
+    await expect(message()).toContainText('previous result is kept');
+    await expect(madeBy()).toHaveText('On-device (free)');
+    expect(refusing.requests.filter((request) => request.method === 'POST')).toEqual([]);
+    expect(leonardo.balance(KEYS.leonardo)).toBe(4895);
   } finally {
-    await setEndpoint('endpoint-withoutbg-base', withoutbg.url);
-    await stranger.close();
+    await setEndpoint('endpoint-withoutbg-base', `${relay.url}/withoutbg`);
+    await setEndpoint('endpoint-leonardo-base', leonardo.url);
+    await Promise.all([stranger.close(), refusing.close()]);
   }
 });
 
@@ -225,6 +282,7 @@ test('keys went only to their own provider, never in a URL, localStorage, Indexe
     photoroom: new Set([new URL(photoroom.url).origin]),
     removebg: new Set([new URL(removebg.url).origin]),
     withoutbg: withoutbgOrigins,
+    leonardo: leonardoOrigins.add(new URL(leonardo.url).origin),
   };
   const secrets = [...Object.values(KEYS), WRONG_KEY];
   let sentToProvider = 0;
@@ -235,7 +293,7 @@ test('keys went only to their own provider, never in a URL, localStorage, Indexe
     const headerText = JSON.stringify(headers);
     for (const [provider, secret] of Object.entries(KEYS)) {
       if (!headerText.includes(secret)) continue;
-      expect(origins[provider as keyof typeof KEYS].has(new URL(url).origin), `${provider} key sent to ${url}`).toBe(true);
+      expect(origins[provider as Provider].has(new URL(url).origin), `${provider} key sent to ${url}`).toBe(true);
       sentToProvider++;
     }
   }

@@ -53,7 +53,6 @@ function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) 
     const id = meta().retirement?.successor;
     return id === undefined ? undefined : PROVIDER_NAMES[id as ProviderId];
   };
-  const customAddress = () => Object.keys(accounts.state.endpoints[props.provider]).length > 0;
   return (
     <>
       <Show when={props.status.state === 'active' && meta().retirement}>
@@ -64,10 +63,11 @@ function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) 
           </p>
         )}
       </Show>
-      <Show when={meta().browserAccess === 'refuses' && !customAddress()}>
+      <Show when={meta().browserAccess === 'refuses' && !accounts.state.accounts[props.provider]}>
         <p class="hint" data-testid={`cors-notice-${props.provider}`}>
           {meta().displayName}'s documentation says to call it from a server, not from a web page, so its host will most likely
-          refuse this page. Run a relay on your computer (npm run relay, see the README) and set its address under {ADDRESS_SETTING}.
+          refuse this page. If the check fails, run a relay on your computer (npm run relay, see the README) and set its address
+          under {ADDRESS_SETTING}.
         </p>
       </Show>
       <Show when={meta().balance.note}>{(note) => <p class="hint">{note()}</p>}</Show>
