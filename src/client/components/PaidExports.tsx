@@ -91,10 +91,7 @@ export function PaidExports() {
         {editor.result()?.madeBy === 'on-device' ? 'On-device (free)' : editor.result()?.madeBy}
         <Show when={editor.result()?.watermarked}> — watermarked</Show>
       </span>
-      <For
-        each={paid.hdOffers()}
-        fallback={<span class="hint">Add a PhotoRoom, remove.bg or withoutBG key in Keys for HD cutouts.</span>}
-      >
+      <For each={paid.hdOffers()} fallback={<span class="hint">Add a {paid.offeredProviders()} key in Keys for HD cutouts.</span>}>
         {(offer) => (
           <button
             type="button"

@@ -71,6 +71,12 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
     }),
   );
 
+  /** "PhotoRoom, withoutBG or Leonardo.Ai": the providers a key can still be added for. */
+  const offeredProviders = createMemo(() => {
+    const names = PROVIDER_IDS.filter((provider) => accounts.status(provider).state === 'active').map((provider) => PROVIDER_NAMES[provider]);
+    return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+  });
+
   const aiEditCost = createMemo(() => (accounts.state.accounts.photoroom ? costOf('photoroom', 'edit') : undefined));
 
   function run(provider: ProviderId, madeBy: string, build: (file: File) => PaidRequest): Promise<boolean> {
@@ -117,7 +123,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
     );
   }
 
-  return { hdOffers, hdRoute, online, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
+  return { hdOffers, hdRoute, offeredProviders, online, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
 }
 
 export type PaidExports = ReturnType<typeof createPaidExports>;
