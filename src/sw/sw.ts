@@ -1,4 +1,3 @@
-/// <reference lib="webworker" />
 /**
  * The service worker: offline app shell (Workbox precache), the on-device model cached chunk by chunk
  * at run time, cross-origin isolation on plain hosts, the CSP header with the user's endpoints, the

@@ -135,7 +135,7 @@ export async function startLeonardo(overrides = {}) {
           const opacity = parameters.shadow_opacity;
           if (opacity !== undefined && !(Number.isInteger(opacity) && opacity >= 0 && opacity <= 100)) return v2Error(ctx, 'shadow_opacity must be an integer from 0 to 100');
           if (parameters.quantity !== undefined && parameters.quantity !== 1) return v2Error(ctx, 'quantity must be 1');
-          for (const [name, value] of [['crop', parameters.crop], ['semitransparency', parameters.semitransparency], ['ephemeral', body.ephemeral], ['base64', body.base64], ['public', body.public]]) {
+          for (const value of [parameters.crop, parameters.semitransparency, body.ephemeral, body.base64, body.public]) {
             if (value !== undefined && typeof value !== 'boolean') return v2Error(ctx, `expected a boolean for type 'Boolean', but found a ${typeof value}`, 400, 'validation-failed');
           }
           const references = parameters.guidances?.image_reference;

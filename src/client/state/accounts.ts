@@ -6,7 +6,7 @@
  */
 import { createMemo, createSignal, getOwner, onCleanup, runWithOwner, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { PROVIDER_IDS, PROVIDER_NAMES, isSandboxKey, providerMeta } from '../../providers/catalog.ts';
+import { PROVIDER_IDS, PROVIDER_NAMES, isSandboxKey } from '../../providers/catalog.ts';
 import { ProviderError } from '../../providers/errors.ts';
 import { providerStatus, type ProviderStatus } from '../../providers/retirement.ts';
 import type { ProcessResult, ProviderAdapter, ProviderId } from '../../providers/types.ts';

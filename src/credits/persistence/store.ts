@@ -50,7 +50,7 @@ export interface CreditsStore {
 const OPEN_OUTCOMES: readonly LedgerOutcome[] = ['in-flight', 'pending', 'unpriced'];
 
 export async function openCreditsStore(name: string = CREDITS_DB_NAME): Promise<CreditsStore> {
-  let db: IDBPDatabase<CreditsSchema> = await openDB<CreditsSchema>(name, VERSION, {
+  const db: IDBPDatabase<CreditsSchema> = await openDB<CreditsSchema>(name, VERSION, {
     upgrade(database) {
       database.createObjectStore('accounts', { keyPath: 'keyId' });
       const ledger = database.createObjectStore('ledger', { keyPath: 'id' });

@@ -1,4 +1,3 @@
-/// <reference lib="webworker" />
 /**
  * Entry point of the engine worker. Receives typed requests (see ../protocol.ts), answers with
  * progress, a result or a failure the UI can show. Cancellation is the client terminating us.

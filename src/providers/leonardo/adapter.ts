@@ -168,7 +168,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
    * paid call: it may have been billed).
    */
   private async readAnswer(status: number, body: Blob, unreadable: 'ambiguous' | 'unavailable'): Promise<Record<string, unknown>> {
-    let text = '';
+    let text: string;
     let json: unknown;
     try {
       text = await body.text();

@@ -12,7 +12,7 @@ import type { CreditsStore } from '../../../src/credits/persistence/store.ts';
 import { broadcastChannel, inProcessLocks } from '../../../src/credits/tabs.ts';
 import { LeonardoAdapter } from '../../../src/providers/leonardo/adapter.ts';
 import { PhotoRoomAdapter } from '../../../src/providers/photoroom/adapter.ts';
-import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
+import { RemoveBgAdapter, type RemoveBgRequest } from '../../../src/providers/removebg/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { LeonardoFake, PhotoRoomFake, RemoveBgFake } from '../../fakes/index.mjs';
 import { subjectOnWhite } from '../providers/images.ts';
@@ -74,7 +74,7 @@ afterEach(async () => {
 
 const image = () => subjectOnWhite(40, 30);
 const account = (tab: CreditsCoordinator, keyId: string) => tab.view().accounts.find((candidate) => candidate.keyId === keyId);
-const hd = { op: 'removebg', image: image(), size: 'full' } as const;
+const hd: RemoveBgRequest = { op: 'removebg', image: image(), size: 'full' };
 
 describe('remove.bg, before and after 2026-12-01T08:00Z', () => {
   it('works exactly as before one millisecond ahead of the date', async () => {

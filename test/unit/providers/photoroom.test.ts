@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/providers/errors.ts';
 import { PhotoRoomAdapter } from '../../../src/providers/photoroom/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { PhotoRoomFake } from '../../fakes/index.mjs';

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/providers/errors.ts';
 import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { RemoveBgFake } from '../../fakes/index.mjs';

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../src/providers/errors.ts';
 import { WithoutBgAdapter, parseExpirationDate } from '../../../src/providers/withoutbg/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { WithoutBgFake } from '../../fakes/index.mjs';
