@@ -41,10 +41,13 @@ const TMP = `${ROOT}bench/tmp/`;
 const RUNS = Math.max(0, Number(process.env.BENCH_RUNS ?? 5)); // 0: quality figures only
 const ALL: readonly ContenderName[] = ['baseline', 'raw', 'cutwise'];
 /** BENCH_CONTENDERS=cutwise (comma-separated) runs only those, e.g. to compare pipeline levers. */
-const ONLY = (process.env.BENCH_CONTENDERS ?? ALL.join(',')).split(',').filter((name): name is ContenderName =>
-  (ALL as readonly string[]).includes(name),
-);
-const SIZES = (process.env.BENCH_SIZES ?? '1,12,24').split(',').map(Number).filter((mp) => mp > 0);
+const ONLY = (process.env.BENCH_CONTENDERS ?? ALL.join(','))
+  .split(',')
+  .filter((name): name is ContenderName => (ALL as readonly string[]).includes(name));
+const SIZES = (process.env.BENCH_SIZES ?? '1,12,24')
+  .split(',')
+  .map(Number)
+  .filter((mp) => mp > 0);
 
 const ORIGINS: Record<ContenderName, string> = {
   cutwise: `http://127.0.0.1:${BENCH_PORTS.app}`,
@@ -188,7 +191,8 @@ async function runOnce(contender: Contender, image: BenchImage, run: number): Pr
   const { page, name } = contender;
   const runName = `lemur-${image.megapixels}mp-run${run}.png`;
   await stageFile(page, image, runName);
-  if (name === 'raw') await page.evaluate(() => (window as unknown as BenchGlobals).raw.prepare((window as unknown as BenchGlobals).benchFile));
+  if (name === 'raw')
+    await page.evaluate(() => (window as unknown as BenchGlobals).raw.prepare((window as unknown as BenchGlobals).benchFile));
   await resetLongestTask(page);
   const memory = startMemoryProbe();
   let sample: Omit<Sample, 'longestTaskMs' | 'peakRssBytes' | 'jsHeapBytes'>;
@@ -288,9 +292,7 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
     contenders.push(contender);
   }
   const rawPage = contenders.find((contender) => contender.name === 'raw')?.page;
-  const outputNames = rawPage
-    ? await rawPage.evaluate(() => (window as unknown as BenchGlobals).raw.outputNames().join(', '))
-    : '';
+  const outputNames = rawPage ? await rawPage.evaluate(() => (window as unknown as BenchGlobals).raw.outputNames().join(', ')) : '';
   console.log(`raw model graph outputs: ${outputNames}`);
 
   const sizes: SizeResult[] = [];
@@ -317,9 +319,7 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
         );
       }
     }
-    const medians = Object.fromEntries(
-      ALL.map((name) => [name, medianSample(runs[name])]),
-    ) as Record<ContenderName, Sample>;
+    const medians = Object.fromEntries(ALL.map((name) => [name, medianSample(runs[name])])) as Record<ContenderName, Sample>;
     sizes.push({ megapixels, width: image.width, height: image.height, runs, median: medians, quality });
   }
 

@@ -16,7 +16,11 @@ const SUBJECT = [0xff, 0xd1, 0x66];
 
 // favicon.svg in its 64-unit space: triangle 18,44 → 32,16 → 46,44, stroke 5, dashes 6 on / 4 off;
 // circle at 32,36 radius 7.
-const TRIANGLE = [[18, 44], [32, 16], [46, 44]];
+const TRIANGLE = [
+  [18, 44],
+  [32, 16],
+  [46, 44],
+];
 const STROKE = 5;
 
 /** Colour of a point in favicon units, or undefined for the background. */

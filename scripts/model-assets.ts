@@ -85,9 +85,7 @@ function sha256OfFile(path: string): string {
 }
 
 export function generateModelAssets(locations: PackageLocations = locatePackages()): ModelAssets {
-  const dataManifest = JSON.parse(
-    readFileSync(join(locations.dataDist, 'resources.json'), 'utf8'),
-  ) as Record<string, DataPackageEntry>;
+  const dataManifest = JSON.parse(readFileSync(join(locations.dataDist, 'resources.json'), 'utf8')) as Record<string, DataPackageEntry>;
 
   const manifest: ResourceManifest = {};
   const files: PublishedFile[] = [];
@@ -126,9 +124,7 @@ export function downloadSizes(manifest: ResourceManifest): Record<string, number
   const runtime =
     (manifest['/onnxruntime-web/ort-wasm-simd-threaded.wasm']?.size ?? 0) +
     (manifest['/onnxruntime-web/ort-wasm-simd-threaded.mjs']?.size ?? 0);
-  return Object.fromEntries(
-    Object.keys(MODEL_KEYS).map((key) => [key, (manifest[key]?.size ?? 0) + runtime]),
-  );
+  return Object.fromEntries(Object.keys(MODEL_KEYS).map((key) => [key, (manifest[key]?.size ?? 0) + runtime]));
 }
 
 export async function writeModelAssets(assets: ModelAssets, outDir: string): Promise<void> {
@@ -222,9 +218,10 @@ export function modelAssetsPlugin(): Plugin {
     load(id) {
       if (id !== `\0${virtualId}`) return undefined;
       const sizes = downloadSizes(load().manifest);
-      return `export const assetDir = ${JSON.stringify(MODEL_ASSET_DIR)};\nexport const modelDownloadBytes = ${JSON.stringify(
-        { small: sizes['/models/isnet_quint8'], medium: sizes['/models/isnet_fp16'] },
-      )};`;
+      return `export const assetDir = ${JSON.stringify(MODEL_ASSET_DIR)};\nexport const modelDownloadBytes = ${JSON.stringify({
+        small: sizes['/models/isnet_quint8'],
+        medium: sizes['/models/isnet_fp16'],
+      })};`;
     },
     configureServer(server) {
       server.middlewares.use(middleware('packages'));

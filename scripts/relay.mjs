@@ -29,9 +29,23 @@ export const RELAY_TARGETS = Object.freeze({
 const FORWARDED_REQUEST_HEADERS = ['x-api-key', 'authorization', 'content-type', 'accept', 'content-length'];
 /** Provider answers Cutwise reads when they are readable (charges, sizes, rate limits). */
 const EXPOSED_HEADERS = [
-  'X-Credits-Charged', 'X-Width', 'X-Height', 'X-Type', 'X-Foreground-Top', 'X-Foreground-Left', 'X-Foreground-Width',
-  'X-Foreground-Height', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After',
-  'x-uncertainty-score', 'pr-ai-background-seed', 'pr-texts-detected', 'pr-unsupported-attributes', 'pr-edit-further-url',
+  'X-Credits-Charged',
+  'X-Width',
+  'X-Height',
+  'X-Type',
+  'X-Foreground-Top',
+  'X-Foreground-Left',
+  'X-Foreground-Width',
+  'X-Foreground-Height',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+  'x-uncertainty-score',
+  'pr-ai-background-seed',
+  'pr-texts-detected',
+  'pr-unsupported-attributes',
+  'pr-edit-further-url',
 ];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 const TIMEOUT_MS = 180_000;
@@ -56,7 +70,8 @@ export async function startRelay(options = {}) {
     const [, name = '', ...rest] = url.pathname.split('/');
     const target = Object.hasOwn(targets, name) ? targets[name] : undefined;
     const requestOrigin = req.headers.origin;
-    const done = (/** @type {number} */ status) => log(`${req.method} ${name || '-'} /${rest.join('/')} → ${status} (${Date.now() - started} ms)`);
+    const done = (/** @type {number} */ status) =>
+      log(`${req.method} ${name || '-'} /${rest.join('/')} → ${status} (${Date.now() - started} ms)`);
 
     // Browsers send Origin on every cross-origin call: a page other than Cutwise's gets nothing.
     if (requestOrigin !== undefined && requestOrigin !== origin) {
@@ -65,7 +80,9 @@ export async function startRelay(options = {}) {
     }
     const cors = { 'access-control-allow-origin': origin, vary: 'Origin' };
     if (!target) {
-      res.writeHead(404, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ error: `No such provider. Use one of: /${Object.keys(targets).join(', /')}` }));
+      res
+        .writeHead(404, { ...cors, 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `No such provider. Use one of: /${Object.keys(targets).join(', /')}` }));
       return done(404);
     }
     if (req.method === 'OPTIONS') {
@@ -110,7 +127,9 @@ export async function startRelay(options = {}) {
         res.destroy();
         return;
       }
-      res.writeHead(502, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ error: `The relay could not reach ${name}: ${error.message}` }));
+      res
+        .writeHead(502, { ...cors, 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: `The relay could not reach ${name}: ${error.message}` }));
       done(502);
     });
     // A page that goes away mid-upload stops the upstream call too.
@@ -158,7 +177,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const note = name in options.upstreams ? '   (overridden for testing)' : '';
     console.log(`  ${relay.url}/${name}  →  ${target}${note}`);
   }
-  console.log('In Cutwise: Keys → Advanced: API addresses, set the provider\'s address to one of the lines above, then reload.');
+  console.log("In Cutwise: Keys → Advanced: API addresses, set the provider's address to one of the lines above, then reload.");
   const stop = async () => {
     await relay.close();
     process.exit(0);

@@ -57,8 +57,7 @@ const ms = (value: number | undefined) => (value === undefined || Number.isNaN(v
 const task = (value: number | undefined) => (value === 0 ? '< 50' : ms(value));
 const mib = (bytes: number) => (bytes ? `${Math.round(bytes / 2 ** 20)}` : '—');
 const fixed = (value: number | undefined, digits: number) => (value === undefined ? '—' : value.toFixed(digits));
-const ratio = (a: number | undefined, b: number | undefined) =>
-  a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`;
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`);
 
 export function medianOf(samples: Sample[], pick: (sample: Sample) => number | undefined): number | undefined {
   const values = samples.map(pick).filter((value): value is number => value !== undefined);
@@ -104,7 +103,9 @@ export function renderTables(results: BenchResults): string {
         `| ${label} | ${name === 'raw' ? 'raw model (final output only)' : name} | ${isRaw ? '—' : ms(m.previewMs)} | ${isRaw ? '—' : ms(m.exportMs)} | ${ms(m.inferenceMs)} | ${ms(m.afterModelMs)} | ${task(m.longestTaskMs)} | ${mib(m.peakRssBytes)} | ${mib(m.jsHeapBytes)} | ${fixed(q?.iou, 3)} | ${fixed(q?.maeAll, 4)} | ${fixed(q?.maeEdge, 4)} | ${q ? `${(q.coreOpaque * 100).toFixed(1)} %` : '—'} |`,
       );
     }
-    lines.push(`| ${label} | raw model (all ${results.outputNames.split(',').length} outputs, as the library asks) | — | — | ${ms(size.median.raw.allOutputsMs)} | | | | | | | | |`);
+    lines.push(
+      `| ${label} | raw model (all ${results.outputNames.split(',').length} outputs, as the library asks) | — | — | ${ms(size.median.raw.allOutputsMs)} | | | | | | | | |`,
+    );
   }
   lines.push(
     '',

@@ -78,49 +78,47 @@ export function App() {
   return (
     <EditorContext.Provider value={editor}>
       <PwaContext.Provider value={pwa}>
-      <ProvidersContext.Provider value={{ accounts, paid }}>
-        <AppStatus />
-        <header class="top">
-          <h1>
-            Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
-          </h1>
-          <div class="panels">
-            <KeysPanel />
-            <SettingsPanel />
-            <OfflinePanel />
-          </div>
-        </header>
-        <main class="card">
-          <MessageBar />
-          <DropZone onFiles={(files) => accept(files, 'selection')} />
-          <JobProgress />
-          <Show when={editor.result()}>
-            {(result) => (
-              <section class="result" aria-label="Result">
-                <CompareView result={result()} />
-                <div class="tools">
-                  <BackgroundPicker />
-                  <ExportBar />
-                </div>
-                <PaidExports />
-              </section>
-            )}
-          </Show>
-          <Show when={accounts.credits()}>
-            {(credits) => (
-              <CreditsContext.Provider value={credits()}>
-                <details class="usage-panel" data-testid="usage-panel" open={credits().alerts().length > 0}>
-                  <summary>Usage and balances</summary>
-                  <UsageView />
-                </details>
-              </CreditsContext.Provider>
-            )}
-          </Show>
-        </main>
-        <footer class="foot">
-          Free and on-device. Licensed AGPL-3.0-or-later.
-        </footer>
-      </ProvidersContext.Provider>
+        <ProvidersContext.Provider value={{ accounts, paid }}>
+          <AppStatus />
+          <header class="top">
+            <h1>
+              Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
+            </h1>
+            <div class="panels">
+              <KeysPanel />
+              <SettingsPanel />
+              <OfflinePanel />
+            </div>
+          </header>
+          <main class="card">
+            <MessageBar />
+            <DropZone onFiles={(files) => accept(files, 'selection')} />
+            <JobProgress />
+            <Show when={editor.result()}>
+              {(result) => (
+                <section class="result" aria-label="Result">
+                  <CompareView result={result()} />
+                  <div class="tools">
+                    <BackgroundPicker />
+                    <ExportBar />
+                  </div>
+                  <PaidExports />
+                </section>
+              )}
+            </Show>
+            <Show when={accounts.credits()}>
+              {(credits) => (
+                <CreditsContext.Provider value={credits()}>
+                  <details class="usage-panel" data-testid="usage-panel" open={credits().alerts().length > 0}>
+                    <summary>Usage and balances</summary>
+                    <UsageView />
+                  </details>
+                </CreditsContext.Provider>
+              )}
+            </Show>
+          </main>
+          <footer class="foot">Free and on-device. Licensed AGPL-3.0-or-later.</footer>
+        </ProvidersContext.Provider>
       </PwaContext.Provider>
     </EditorContext.Provider>
   );

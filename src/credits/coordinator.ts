@@ -62,7 +62,13 @@ export interface PaidCallInput<Request extends AnyRequest> extends KeyRef {
 export type PaidCallResult =
   | { status: 'done'; result: ProcessResult; entry: LedgerEntry; preflight: Preflight }
   | { status: 'failed'; error: ProviderError; entry: LedgerEntry; preflight: Preflight }
-  | { status: 'blocked'; reason: 'cannot-pay' | 'no-price' | 'rate-limit' | 'retired'; message: string; preflight: Preflight; retryAt?: number };
+  | {
+      status: 'blocked';
+      reason: 'cannot-pay' | 'no-price' | 'rate-limit' | 'retired';
+      message: string;
+      preflight: Preflight;
+      retryAt?: number;
+    };
 
 export type RefreshOutcome =
   | { status: 'refreshed'; account: KeyAccount }
@@ -103,7 +109,9 @@ export interface CreditsCoordinator {
   /** Reloads from IndexedDB (done automatically on start and on every change). */
   reload(): Promise<CreditsView>;
   /** What a call would cost and whether it can run, in words, without sending anything. */
-  preflight<Request extends AnyRequest>(input: Omit<PaidCallInput<Request>, 'secret' | 'signal' | 'resultId' | 'megapixels'>): Promise<Preflight>;
+  preflight<Request extends AnyRequest>(
+    input: Omit<PaidCallInput<Request>, 'secret' | 'signal' | 'resultId' | 'megapixels'>,
+  ): Promise<Preflight>;
   paidCall<Request extends AnyRequest>(input: PaidCallInput<Request>): Promise<PaidCallResult>;
   /** A refresh for `reason`, when the policy allows it now; otherwise remembered for later. */
   refresh(key: KeyRef, reason: RefreshReason): Promise<RefreshOutcome>;
@@ -246,7 +254,8 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
           account = { ...account, retirement: failure.evidence };
           delete account.refreshWanted;
         }
-        if (failure.error instanceof ProviderError && failure.error.kind === 'rate-limited') account = markRateLimited(account, now, failure.error.retryAfterSeconds);
+        if (failure.error instanceof ProviderError && failure.error.kind === 'rate-limited')
+          account = markRateLimited(account, now, failure.error.retryAfterSeconds);
         const kind = failure.error instanceof ProviderError ? failure.error.kind : 'unavailable';
         const message = failure.error instanceof Error ? failure.error.message : 'The balance could not be checked.';
         // Keep the wish: the balance still needs checking once the provider answers. Not for a provider
@@ -271,10 +280,13 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
     const retryAt = outcome.decision.retryAt;
     if (retryAt === undefined || outcome.decision.why === 'fresh') return;
     timers.get(keyId)?.();
-    const cancel = setTimer(() => {
-      timers.delete(keyId);
-      void runWanted(keyId);
-    }, Math.max(0, retryAt - clock.now()) + 10);
+    const cancel = setTimer(
+      () => {
+        timers.delete(keyId);
+        void runWanted(keyId);
+      },
+      Math.max(0, retryAt - clock.now()) + 10,
+    );
     timers.set(keyId, cancel);
   }
 
@@ -284,15 +296,24 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
     if (!account?.refreshWanted) return;
     const found = await deps.secretFor(keyId);
     if (!found) return;
-    await refresh({ keyId, provider: account.provider, plan: account.plan, secret: found.secret, adapter: found.adapter }, account.refreshWanted);
+    await refresh(
+      { keyId, provider: account.provider, plan: account.plan, secret: found.secret, adapter: found.adapter },
+      account.refreshWanted,
+    );
   }
 
-  async function runPreflight<Request extends AnyRequest>(input: Omit<PaidCallInput<Request>, 'secret' | 'signal' | 'resultId' | 'megapixels'>): Promise<Preflight> {
+  async function runPreflight<Request extends AnyRequest>(
+    input: Omit<PaidCallInput<Request>, 'secret' | 'signal' | 'resultId' | 'megapixels'>,
+  ): Promise<Preflight> {
     const { account, open } = await load(input);
     return check(input, account, open);
   }
 
-  function check(input: Pick<KeyRef, 'provider' | 'plan' | 'adapter'> & { request: AnyRequest; secret?: string }, account: KeyAccount, open: LedgerEntry[]): Preflight {
+  function check(
+    input: Pick<KeyRef, 'provider' | 'plan' | 'adapter'> & { request: AnyRequest; secret?: string },
+    account: KeyAccount,
+    open: LedgerEntry[],
+  ): Preflight {
     const sandbox = input.secret !== undefined && isSandboxKey(input.provider, input.secret);
     const size = requestSize(input.request);
     return preflight({
@@ -337,7 +358,8 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
           const wait = processingWait(account, now, adapter.rateLimit, weight);
           if (wait > 0) return { value: { kind: 'wait', wait, preflight: check(input, account, open) } };
           const decided = check(input, account, open);
-          if (decided.status === 'blocked' || decided.cost === undefined || decided.unit === undefined) return { value: { kind: 'blocked', preflight: decided } };
+          if (decided.status === 'blocked' || decided.cost === undefined || decided.unit === undefined)
+            return { value: { kind: 'blocked', preflight: decided } };
           // (The unit is undefined only for a sandbox call with no price: free either way.)
           const begun = beginCall(
             account,
@@ -368,7 +390,12 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
       }
       if (attempt.kind === 'blocked') {
         // Another tab spent the balance between our check and our start.
-        return { status: 'blocked', reason: attempt.preflight.reason ?? 'cannot-pay', message: attempt.preflight.blockedMessage ?? attempt.preflight.sentence, preflight: attempt.preflight };
+        return {
+          status: 'blocked',
+          reason: attempt.preflight.reason ?? 'cannot-pay',
+          message: attempt.preflight.blockedMessage ?? attempt.preflight.sentence,
+          preflight: attempt.preflight,
+        };
       }
       const retryAt = clock.now() + attempt.wait;
       if (retryAt - waitStarted > maxRateWaitMs) {
@@ -497,7 +524,9 @@ export async function createCreditsCoordinator(deps: CoordinatorDeps): Promise<C
         return next;
       }),
     dismissAlert: (keyId, alertId) =>
-      updateAccount(keyId, (account) => (account.dismissedAlerts.includes(alertId) ? account : { ...account, dismissedAlerts: [...account.dismissedAlerts, alertId] })),
+      updateAccount(keyId, (account) =>
+        account.dismissedAlerts.includes(alertId) ? account : { ...account, dismissedAlerts: [...account.dismissedAlerts, alertId] },
+      ),
     async forgetKey(keyId, options) {
       timers.get(keyId)?.();
       timers.delete(keyId);
@@ -525,13 +554,25 @@ type StartAttempt =
  * its host said the API is gone, or it refused a key that had worked (a balance was read with it).
  * The failure is then reported as 'retired', and the evidence kept on the account.
  */
-function retirementShown(provider: ProviderId, account: KeyAccount, error: unknown, now: number): { error: unknown; evidence?: RetirementEvidence } {
+function retirementShown(
+  provider: ProviderId,
+  account: KeyAccount,
+  error: unknown,
+  now: number,
+): { error: unknown; evidence?: RetirementEvidence } {
   if (!(error instanceof ProviderError) || providerMeta(provider).retirement === undefined) return { error };
   const status = error.status === undefined ? {} : { status: error.status };
   if (error.kind === 'retired') return { error, evidence: { at: now, by: error.retiredBy === 'refused' ? 'refused' : 'gone', ...status } };
   const workedBefore = account.lastRefreshedAt !== undefined;
   if (error.kind === 'key-rejected' && error.status !== undefined && workedBefore) {
-    const retired = new ProviderError({ kind: 'retired', provider, retiredBy: 'refused', status: error.status, providerMessage: error.providerMessage, cause: error });
+    const retired = new ProviderError({
+      kind: 'retired',
+      provider,
+      retiredBy: 'refused',
+      status: error.status,
+      providerMessage: error.providerMessage,
+      cause: error,
+    });
     return { error: retired, evidence: { at: now, by: 'refused', ...status } };
   }
   return { error };

@@ -19,8 +19,7 @@ export const ENDPOINT_FIELDS: Readonly<Record<ProviderId, readonly EndpointSpec[
   PROVIDER_IDS.map((id) => [id, endpointFields(id)]),
 ) as Record<ProviderId, readonly EndpointSpec[]>;
 
-export const emptyEndpoints = (): ProviderEndpoints =>
-  Object.fromEntries(PROVIDER_IDS.map((id) => [id, {}])) as ProviderEndpoints;
+export const emptyEndpoints = (): ProviderEndpoints => Object.fromEntries(PROVIDER_IDS.map((id) => [id, {}])) as ProviderEndpoints;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

@@ -185,7 +185,12 @@ export function parseErrorBody(text: string): ParsedErrorBody {
   if (typeof detail === 'string') return withCode(clip(detail), stringField(json, 'type'));
   if (Array.isArray(detail)) {
     const lines = detail.filter(isRecord).map((entry) => {
-      const loc = Array.isArray(entry['loc']) ? entry['loc'].map(String).filter((part) => part !== 'body').join('.') : '';
+      const loc = Array.isArray(entry['loc'])
+        ? entry['loc']
+            .map(String)
+            .filter((part) => part !== 'body')
+            .join('.')
+        : '';
       const msg = stringField(entry, 'msg') ?? 'invalid';
       return loc ? `${loc}: ${msg}` : msg;
     });

@@ -161,11 +161,7 @@ export function parseNumberHeader(value: string | undefined): number | undefined
   return Number.isFinite(number) ? number : undefined;
 }
 
-export function checkInput(
-  provider: ProviderId,
-  image: Blob,
-  limits: { maxBytes: number; acceptedTypes: readonly string[] },
-): void {
+export function checkInput(provider: ProviderId, image: Blob, limits: { maxBytes: number; acceptedTypes: readonly string[] }): void {
   if (image.size === 0) throw new ProviderError({ kind: 'bad-input', provider, hint: 'The file is empty.' });
   if (image.size > limits.maxBytes) {
     throw new ProviderError({

@@ -6,7 +6,13 @@ export type { ProviderErrorKind, ProviderErrorDetails, RetiredBy } from './error
 export { providerStatus, isRetired } from './retirement.ts';
 export type { ProviderStatus, RetirementEvidence } from './retirement.ts';
 export { PhotoRoomAdapter, isPhotoRoomSandboxKey } from './photoroom/adapter.ts';
-export type { PhotoRoomRequest, PhotoRoomSegmentRequest, PhotoRoomEditRequest, PhotoRoomOptions, PhotoRoomShadowMode } from './photoroom/adapter.ts';
+export type {
+  PhotoRoomRequest,
+  PhotoRoomSegmentRequest,
+  PhotoRoomEditRequest,
+  PhotoRoomOptions,
+  PhotoRoomShadowMode,
+} from './photoroom/adapter.ts';
 export { RemoveBgAdapter } from './removebg/adapter.ts';
 export type { RemoveBgRequest, RemoveBgOptions } from './removebg/adapter.ts';
 export { WithoutBgAdapter, parseExpirationDate } from './withoutbg/adapter.ts';

@@ -18,7 +18,6 @@ export interface EndpointStore {
   save(provider: ProviderId, endpoints: ProviderEndpoints[ProviderId]): Promise<void>;
 }
 
-
 function onlyStrings(value: Record<string, unknown> | undefined): Record<string, string> {
   const clean: Record<string, string> = {};
   for (const [field, url] of Object.entries(value ?? {})) if (typeof url === 'string' && url !== '') clean[field] = url;

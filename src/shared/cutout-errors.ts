@@ -6,14 +6,7 @@ import type { Sniffed } from './image/sniff.ts';
 import { MAX_INPUT_PIXELS, megapixels } from './image/limits.ts';
 
 export type CutoutFailureCode =
-  | 'empty'
-  | 'not-image'
-  | 'unsupported-image'
-  | 'corrupt'
-  | 'too-large'
-  | 'model-load'
-  | 'out-of-memory'
-  | 'internal';
+  'empty' | 'not-image' | 'unsupported-image' | 'corrupt' | 'too-large' | 'model-load' | 'out-of-memory' | 'internal';
 
 export interface CutoutFailure {
   code: CutoutFailureCode;
@@ -58,9 +51,10 @@ export function corruptImageFailure(fileName: string, sniffed: Sniffed): CutoutF
   const what = sniffed.kind === 'image' ? `looks like a ${sniffed.label} but` : '';
   return {
     code: 'corrupt',
-    message: `“${fileName}” ${what} could not be decoded: the file is damaged or incomplete. Try exporting it again from where it came from.`
-      .replace(/\s+/g, ' ')
-      .trim(),
+    message:
+      `“${fileName}” ${what} could not be decoded: the file is damaged or incomplete. Try exporting it again from where it came from.`
+        .replace(/\s+/g, ' ')
+        .trim(),
   };
 }
 

@@ -15,6 +15,10 @@ export type ExportType = keyof typeof EXTENSIONS;
 
 /** "holiday.jpg" → "holiday-cutout.png": keeps the user's name, never a path. */
 export function cutoutFileName(sourceName: string, type: ExportType): string {
-  const base = sourceName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '').trim() || 'image';
+  const base =
+    sourceName
+      .replace(/^.*[\\/]/, '')
+      .replace(/\.[^.]*$/, '')
+      .trim() || 'image';
   return `${base}-cutout.${EXTENSIONS[type]}`;
 }

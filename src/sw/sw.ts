@@ -39,7 +39,6 @@ const scope = self.registration.scope; // absolute, ends in "/"
 const assetBase = `${scope}imgly/`;
 const shellUrl = `${scope}index.html`;
 
-
 // ---- Navigations: the precached shell with COOP/COEP and the CSP (user endpoints included). ----
 // Registered before the precache route, which would otherwise answer "/" with the stored file as is.
 const META_CSP = /<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i;
@@ -123,7 +122,9 @@ registerRoute(
       const cache = await caches.open(SHARE_CACHE);
       await cache.put(
         `${scope}${SHARED_FILE_PATH}`,
-        new Response(file, { headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) } }),
+        new Response(file, {
+          headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
+        }),
       );
       target.searchParams.set(SHARED_QUERY, '1');
     } else {

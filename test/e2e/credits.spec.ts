@@ -36,7 +36,9 @@ const ACCOUNT_PATHS = new Set(['/v2/account', '/v1/account', '/v1.0/account', '/
 const accountCallTimes: Record<Provider, number[]> = { photoroom: [], removebg: [], withoutbg: [], leonardo: [] };
 
 async function shownBalance(on: Page, provider: Provider): Promise<number | undefined> {
-  const value = await on.locator(`[data-testid=key-balance][data-provider=${provider}] [data-testid=key-balance-amount]`).getAttribute('data-value');
+  const value = await on
+    .locator(`[data-testid=key-balance][data-provider=${provider}] [data-testid=key-balance-amount]`)
+    .getAttribute('data-value');
   return value === null || value === '' ? undefined : Number(value);
 }
 
@@ -156,8 +158,11 @@ test('26 mixed paid calls with 402, 429, 5xx, a cut connection and Leonardo.Aiâ€
   await step('photoroom', /not working right now/, () => photoroom.failNext(502));
   await step('removebg', /broke while the result was coming back/, () => removebg.cutNextAfterHeaders());
   await step('photoroom', ok);
-  await step('photoroom', /too many requests/, () => photoroom.configure({ rateLimit: { limit: 0, windowMs: 2_000 } }), () =>
-    photoroom.configure({ rateLimit: { limit: 500, windowMs: 60_000 } }),
+  await step(
+    'photoroom',
+    /too many requests/,
+    () => photoroom.configure({ rateLimit: { limit: 0, windowMs: 2_000 } }),
+    () => photoroom.configure({ rateLimit: { limit: 500, windowMs: 60_000 } }),
   );
   await step('withoutbg', ok);
   await step('edit', ok);
@@ -186,7 +191,9 @@ test('26 mixed paid calls with 402, 429, 5xx, a cut connection and Leonardo.Aiâ€
   const elapsedS = (Date.now() - startedAt) / 1000;
   for (const provider of Object.keys(KEYS) as Provider[]) {
     const times = accountCallTimes[provider];
-    console.log(`[credits] ${provider}: balance ${fakes[provider].balance(KEYS[provider])}, account calls at ${times.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s of ${elapsedS.toFixed(0)} s`);
+    console.log(
+      `[credits] ${provider}: balance ${fakes[provider].balance(KEYS[provider])}, account calls at ${times.map((ms) => (ms / 1000).toFixed(1)).join(', ')} s of ${elapsedS.toFixed(0)} s`,
+    );
     // Never two balance checks of one key within 45 s.
     for (let index = 1; index < times.length; index++) expect((times[index] ?? 0) - (times[index - 1] ?? 0)).toBeGreaterThanOrEqual(44_000);
   }
@@ -270,6 +277,8 @@ test('from 2026-12-01T08:00Z remove.bg is closed: no offer, a clear message, its
   // Nothing was sent to remove.bg after its closing, and every other balance is still the provider's own.
   expect(removebg.requests).toEqual([]);
   for (const provider of ['photoroom', 'withoutbg', 'leonardo'] as const) {
-    await expect.poll(() => shownBalance(page, provider), { timeout: 90_000, message: `${provider} displayed balance` }).toBe(fakes[provider].balance(KEYS[provider]));
+    await expect
+      .poll(() => shownBalance(page, provider), { timeout: 90_000, message: `${provider} displayed balance` })
+      .toBe(fakes[provider].balance(KEYS[provider]));
   }
 });

@@ -81,10 +81,7 @@ test('drop a photo: model download progress, then a full-resolution cutout that 
   await waitForFinishedCutout('lemur-on-beach.png');
   const elapsed = Date.now() - started;
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download PNG' }).click(),
-  ]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
   expect(download.suggestedFilename()).toBe('lemur-on-beach-cutout.png');
   await download.saveAs(test.info().outputPath('cutout.png'));
   const cutout = readPng(readFileSync(await download.path()));
@@ -116,16 +113,15 @@ test('a second cutout reuses the loaded model (warm timings)', async () => {
   await waitForFinishedCutout('picked.png');
   const elapsed = Date.now() - started;
   const longest = await longestTask(page);
-  console.log(`[metrics] warm cutout: drop→done ${elapsed} ms (${await engineTimings()}); longest main-thread task ${longest.toFixed(0)} ms`);
+  console.log(
+    `[metrics] warm cutout: drop→done ${elapsed} ms (${await engineTimings()}); longest main-thread task ${longest.toFixed(0)} ms`,
+  );
   await expect(page.getByTestId('download-progress')).toHaveCount(0);
 });
 
 test('a white background and WebP export keep the full resolution; Copy puts a PNG on the clipboard', async () => {
   await page.getByRole('radio', { name: 'White' }).check();
-  const [pngDownload] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download PNG' }).click(),
-  ]);
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
   const flattened = readPng(readFileSync(await pngDownload.path()));
   expect([flattened.width, flattened.height]).toEqual([photo.width, photo.height]);
   expect(alphaChannel(flattened).every((value) => value === 255)).toBe(true);
@@ -133,10 +129,7 @@ test('a white background and WebP export keep the full resolution; Copy puts a P
   expect(truth[0]).toBe(0);
   expect([...flattened.data.subarray(0, 3)]).toEqual([255, 255, 255]);
 
-  const [webpDownload] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download WebP' }).click(),
-  ]);
+  const [webpDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download WebP' }).click()]);
   expect(webpDownload.suggestedFilename()).toBe('picked-cutout.webp');
   expect(sniffImage(readFileSync(await webpDownload.path()))).toMatchObject({
     format: 'webp',

@@ -22,10 +22,8 @@ async function deliverFile(page: Page, how: 'drop' | 'paste', bytes: Buffer, nam
   );
 }
 
-export const dropFile = (page: Page, bytes: Buffer, name: string, type: string) =>
-  deliverFile(page, 'drop', bytes, name, type);
-export const pasteFile = (page: Page, bytes: Buffer, name: string, type: string) =>
-  deliverFile(page, 'paste', bytes, name, type);
+export const dropFile = (page: Page, bytes: Buffer, name: string, type: string) => deliverFile(page, 'drop', bytes, name, type);
+export const pasteFile = (page: Page, bytes: Buffer, name: string, type: string) => deliverFile(page, 'paste', bytes, name, type);
 
 /** Records every request whose origin is not the app's own (blob: and data: URLs stay local). */
 export function watchForeignRequests(context: BrowserContext, appOrigin: string): string[] {
@@ -77,10 +75,32 @@ export function trackEngineWorkers(page: Page): { live: () => Worker[]; closed: 
 /** Inserts an EXIF APP1 segment with the given orientation right after a JPEG's SOI marker. */
 export function withExifOrientation(jpeg: Buffer, orientation: number): Buffer {
   const tiff = Buffer.from([
-    0x49, 0x49, 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00, // "II*\0", IFD at 8
-    0x01, 0x00, // one entry
-    0x12, 0x01, 0x03, 0x00, 0x01, 0x00, 0x00, 0x00, orientation, 0x00, 0x00, 0x00, // Orientation, SHORT, 1
-    0x00, 0x00, 0x00, 0x00, // no next IFD
+    0x49,
+    0x49,
+    0x2a,
+    0x00,
+    0x08,
+    0x00,
+    0x00,
+    0x00, // "II*\0", IFD at 8
+    0x01,
+    0x00, // one entry
+    0x12,
+    0x01,
+    0x03,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    orientation,
+    0x00,
+    0x00,
+    0x00, // Orientation, SHORT, 1
+    0x00,
+    0x00,
+    0x00,
+    0x00, // no next IFD
   ]);
   const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
   const length = Buffer.alloc(2);

@@ -176,7 +176,9 @@ test('HD via each provider lands in the compare view and downloads at full size;
   const fakes = { photoroom, removebg, withoutbg, leonardo };
   for (const provider of ['photoroom', 'removebg', 'withoutbg', 'leonardo'] as const) {
     await page.getByTestId(`hd-${provider}`).click();
-    await expect(page.getByTestId('preflight-sentence')).toContainText(provider === 'leonardo' ? 'Uses 1 image, about $0.10' : 'Uses 1 of your');
+    await expect(page.getByTestId('preflight-sentence')).toContainText(
+      provider === 'leonardo' ? 'Uses 1 image, about $0.10' : 'Uses 1 of your',
+    );
     await page.getByTestId('preflight-pay').click();
     await expect(madeBy()).toContainText('HD');
     await expect(message()).toContainText('cutout ready');
@@ -310,7 +312,9 @@ test('keys went only to their own provider, never in a URL, localStorage, Indexe
           resolve(
             JSON.stringify(read.result, (_key, value: unknown) =>
               value instanceof ArrayBuffer || ArrayBuffer.isView(value)
-                ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer)).map((byte) => String.fromCharCode(byte)).join('')
+                ? Array.from(new Uint8Array(value instanceof ArrayBuffer ? value : value.buffer))
+                    .map((byte) => String.fromCharCode(byte))
+                    .join('')
                 : value,
             ),
           );

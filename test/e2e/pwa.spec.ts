@@ -55,10 +55,7 @@ async function openPanel(summary: string): Promise<void> {
 }
 
 async function downloadedAlpha(): Promise<Uint8Array> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Download PNG' }).click(),
-  ]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
   return alphaChannel(readPng(readFileSync(await download.path())));
 }
 
@@ -95,7 +92,8 @@ test.beforeAll(async ({ baseURL }) => {
   });
   context.on('response', async (response) => {
     // Only what the page got from the service worker (its own precache fetches show up here too).
-    if (response.url().includes('/assets/engine.worker') && response.fromServiceWorker()) workerPolicies.push((await response.allHeaders())['content-security-policy'] ?? 'none');
+    if (response.url().includes('/assets/engine.worker') && response.fromServiceWorker())
+      workerPolicies.push((await response.allHeaders())['content-security-policy'] ?? 'none');
   });
   context.on('requestfailed', (request) => failedRequests?.push(`${request.url()} (${request.failure()?.errorText})`));
   context.on('response', (response) => {

@@ -70,7 +70,10 @@ export async function startServer(spec) {
       fields: form ? { ...form.fields } : undefined,
       files: form
         ? Object.fromEntries(
-            Object.entries(form.files).map(([name, file]) => [name, { filename: file.filename, contentType: file.contentType, size: file.data.length }]),
+            Object.entries(form.files).map(([name, file]) => [
+              name,
+              { filename: file.filename, contentType: file.contentType, size: file.data.length },
+            ]),
           )
         : undefined,
       jsonKeys: json && typeof json === 'object' ? Object.keys(json) : undefined,
@@ -109,7 +112,10 @@ export async function startServer(spec) {
       reply(status, payload, headers = {}) {
         const isText = typeof payload === 'string';
         const bytes = Buffer.from(isText ? payload : JSON.stringify(payload));
-        writeResponse(res, status, bytes, { 'content-type': isText ? 'text/plain; charset=utf-8' : (options.jsonContentType ?? 'application/json'), ...headers });
+        writeResponse(res, status, bytes, {
+          'content-type': isText ? 'text/plain; charset=utf-8' : (options.jsonContentType ?? 'application/json'),
+          ...headers,
+        });
       },
       /** A success body; obeys the connection-cut switch. @param {Buffer} bytes @param {Record<string, string | number>} headers */
       success(bytes, headers) {
@@ -147,17 +153,31 @@ export async function startServer(spec) {
             }
           }
           const oldest = recent[0]?.at ?? at;
-          return { ok: false, limit, remaining: Math.max(0, limit - used), retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)), resetAt: Math.ceil((oldest + windowMs) / 1000) };
+          return {
+            ok: false,
+            limit,
+            remaining: Math.max(0, limit - used),
+            retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+            resetAt: Math.ceil((oldest + windowMs) / 1000),
+          };
         }
         recent.push({ at, weight });
         const oldest = recent[0]?.at ?? at;
-        return { ok: true, limit, remaining: Math.max(0, Math.floor(limit - used - weight)), retryAfterSeconds: 0, resetAt: Math.ceil((oldest + windowMs) / 1000) };
+        return {
+          ok: true,
+          limit,
+          remaining: Math.max(0, Math.floor(limit - used - weight)),
+          retryAfterSeconds: 0,
+          resetAt: Math.ceil((oldest + windowMs) / 1000),
+        };
       },
     };
 
     // `path` matches exactly; `prefix` matches a family of paths (presigned result links).
     const route = spec.routes.find(
-      (candidate) => candidate.method === req.method && (candidate.path === url.pathname || (candidate.prefix !== undefined && url.pathname.startsWith(candidate.prefix))),
+      (candidate) =>
+        candidate.method === req.method &&
+        (candidate.path === url.pathname || (candidate.prefix !== undefined && url.pathname.startsWith(candidate.prefix))),
     );
     if (!route) {
       spec.notFound(ctx);

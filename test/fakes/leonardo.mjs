@@ -12,8 +12,22 @@ import { cutout, decodePng, encodePng, limitPixels, matte, sniffImage } from './
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PARAMETERS = new Set([
-  'size', 'type', 'type_level', 'format', 'channels', 'bg_color', 'crop', 'crop_margin', 'roi', 'scale', 'position',
-  'shadow_type', 'shadow_opacity', 'semitransparency', 'quantity', 'guidances',
+  'size',
+  'type',
+  'type_level',
+  'format',
+  'channels',
+  'bg_color',
+  'crop',
+  'crop_margin',
+  'roi',
+  'scale',
+  'position',
+  'shadow_type',
+  'shadow_opacity',
+  'semitransparency',
+  'quantity',
+  'guidances',
 ]);
 const ENUMS = {
   size: ['auto', 'preview', 'full', '50MP'],
@@ -102,7 +116,11 @@ export async function startLeonardo(overrides = {}) {
   function admitRate(ctx, key) {
     const verdict = ctx.rateLimit(key, 1);
     if (verdict.ok) return true;
-    ctx.reply(429, { error: 'Too many requests', path: '$', code: 'rate-limited' }, options.sendRetryAfter ? { 'Retry-After': verdict.retryAfterSeconds } : {});
+    ctx.reply(
+      429,
+      { error: 'Too many requests', path: '$', code: 'rate-limited' },
+      options.sendRetryAfter ? { 'Retry-After': verdict.retryAfterSeconds } : {},
+    );
     return false;
   }
 
@@ -110,7 +128,15 @@ export async function startLeonardo(overrides = {}) {
     authHeader: 'authorization',
     exposedHeaders: ['Retry-After'],
     options,
-    newAccount: () => ({ userId: randomUUID(), username: 'cutwise-fake', mode: 'DOLLARS', balanceUsd: 0, apiPaidTokens: 0, apiSubscriptionTokens: 0, apiConcurrencySlots: 10 }),
+    newAccount: () => ({
+      userId: randomUUID(),
+      username: 'cutwise-fake',
+      mode: 'DOLLARS',
+      balanceUsd: 0,
+      apiPaidTokens: 0,
+      apiSubscriptionTokens: 0,
+      apiConcurrencySlots: 10,
+    }),
     notFound: (ctx) => ctx.reply(404, { error: 'no such endpoint', path: '$', code: 'not-found' }),
     routes: [
       {
@@ -130,31 +156,38 @@ export async function startLeonardo(overrides = {}) {
           if (!parameters || typeof parameters !== 'object' || Array.isArray(parameters)) return v2Error(ctx, 'parameters is required');
           for (const name of Object.keys(parameters)) if (!PARAMETERS.has(name)) return v2Error(ctx, `Unknown key "${name}" in parameters`);
           for (const [name, values] of Object.entries(ENUMS)) {
-            if (parameters[name] !== undefined && !values.includes(parameters[name])) return v2Error(ctx, `invalid value for ${name}: ${String(parameters[name])}`);
+            if (parameters[name] !== undefined && !values.includes(parameters[name]))
+              return v2Error(ctx, `invalid value for ${name}: ${String(parameters[name])}`);
           }
           const opacity = parameters.shadow_opacity;
-          if (opacity !== undefined && !(Number.isInteger(opacity) && opacity >= 0 && opacity <= 100)) return v2Error(ctx, 'shadow_opacity must be an integer from 0 to 100');
+          if (opacity !== undefined && !(Number.isInteger(opacity) && opacity >= 0 && opacity <= 100))
+            return v2Error(ctx, 'shadow_opacity must be an integer from 0 to 100');
           if (parameters.quantity !== undefined && parameters.quantity !== 1) return v2Error(ctx, 'quantity must be 1');
           for (const value of [parameters.crop, parameters.semitransparency, body.ephemeral, body.base64, body.public]) {
-            if (value !== undefined && typeof value !== 'boolean') return v2Error(ctx, `expected a boolean for type 'Boolean', but found a ${typeof value}`, 400, 'validation-failed');
+            if (value !== undefined && typeof value !== 'boolean')
+              return v2Error(ctx, `expected a boolean for type 'Boolean', but found a ${typeof value}`, 400, 'validation-failed');
           }
           const references = parameters.guidances?.image_reference;
           if (!Array.isArray(references) || references.length !== 1 || typeof references[0]?.image !== 'object') {
             return v2Error(ctx, 'guidances.image_reference must hold exactly one image');
           }
           const image = references[0].image;
-          if (!['UPLOADED', 'GENERATED', 'VARIATION', 'URL', 'BASE64'].includes(image.type)) return v2Error(ctx, `invalid image type: ${String(image.type)}`);
+          if (!['UPLOADED', 'GENERATED', 'VARIATION', 'URL', 'BASE64'].includes(image.type))
+            return v2Error(ctx, `invalid image type: ${String(image.type)}`);
           const sources = ['id', 'url', 'data'].filter((field) => image[field] !== undefined);
           const expected = image.type === 'BASE64' ? 'data' : image.type === 'URL' ? 'url' : 'id';
-          if (sources.length !== 1 || sources[0] !== expected) return v2Error(ctx, `image of type ${image.type} needs exactly its ${expected}`);
+          if (sources.length !== 1 || sources[0] !== expected)
+            return v2Error(ctx, `image of type ${image.type} needs exactly its ${expected}`);
           if (image.type !== 'BASE64') return v2Error(ctx, 'this fake server takes BASE64 images only');
-          if (typeof image.data !== 'string' || image.data.startsWith('data:')) return v2Error(ctx, 'image data must be raw base64, without a data: prefix');
+          if (typeof image.data !== 'string' || image.data.startsWith('data:'))
+            return v2Error(ctx, 'image data must be raw base64, without a data: prefix');
           const bytes = Buffer.from(image.data, 'base64');
           if (bytes.length === 0 || bytes.length > 25_000_000) return v2Error(ctx, 'image data is empty or over 25MB');
           const kind = sniffImage(bytes);
           if (!kind || !['png', 'jpeg', 'webp'].includes(kind)) return v2Error(ctx, `unsupported image format: ${kind ?? 'unknown'}`);
           const background = parameters.guidances.background_image_reference;
-          if (background !== undefined && (!Array.isArray(background) || background.length !== 1)) return v2Error(ctx, 'background_image_reference must hold exactly one image');
+          if (background !== undefined && (!Array.isArray(background) || background.length !== 1))
+            return v2Error(ctx, 'background_image_reference must hold exactly one image');
 
           // The balance gate: nothing is taken from an account that cannot pay.
           const price = account.mode === 'CREDITS' ? options.priceCredits : options.priceUsd;
@@ -178,7 +211,9 @@ export async function startLeonardo(overrides = {}) {
 
           if (options.blockNext > 0) {
             options.blockNext--;
-            return ctx.success(Buffer.from(JSON.stringify(wrap({ id: randomUUID(), blockedCount: 1, results: [] }))), { 'content-type': 'application/json; charset=utf-8' });
+            return ctx.success(Buffer.from(JSON.stringify(wrap({ id: randomUUID(), blockedCount: 1, results: [] }))), {
+              'content-type': 'application/json; charset=utf-8',
+            });
           }
           const inline = body.base64 === true && !options.ignoreBase64;
           if (inline && Math.ceil(png.length / 3) * 4 > options.maxInlineResultBytes) return v2Error(ctx, 'response payload too large');
@@ -201,7 +236,8 @@ export async function startLeonardo(overrides = {}) {
           else entry.url = storeResult(png, 'image/png');
           const answer = { id: randomUUID(), blockedCount: 0, results: [entry] };
           if (!options.omitCost) {
-            answer.cost = account.mode === 'CREDITS' ? { amount: String(price), unit: 'CREDITS' } : { amount: String(price), unit: 'DOLLARS' };
+            answer.cost =
+              account.mode === 'CREDITS' ? { amount: String(price), unit: 'CREDITS' } : { amount: String(price), unit: 'DOLLARS' };
           }
           ctx.success(Buffer.from(JSON.stringify(wrap(answer))), { 'content-type': 'application/json; charset=utf-8' });
         },
@@ -238,12 +274,14 @@ export async function startLeonardo(overrides = {}) {
         prefix: '/fake-s3/results/',
         handle(ctx) {
           // A presigned link: no key, the query exactly as issued, within its lifetime.
-          if (ctx.req.headers.authorization) return ctx.reply(400, '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
+          if (ctx.req.headers.authorization)
+            return ctx.reply(400, '<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>');
           const token = ctx.url.pathname.slice('/fake-s3/results/'.length).replace(/\.png$/, '');
           const stored = results.get(token);
           const signature = ctx.url.searchParams.get('X-Amz-Signature');
           if (!stored || signature !== sign(token)) return ctx.reply(403, '<Error><Code>SignatureDoesNotMatch</Code></Error>');
-          if (ctx.now() > stored.expiresAt) return ctx.reply(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
+          if (ctx.now() > stored.expiresAt)
+            return ctx.reply(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
           ctx.success(stored.bytes, { 'content-type': stored.contentType });
         },
       },
@@ -282,7 +320,11 @@ export async function startLeonardo(overrides = {}) {
     },
     /** A legacy account counting API credits. @param {string} key @param {{ paid?: number, subscription?: number }} credits */
     setCredits(key, credits) {
-      Object.assign(fake.account(key), { mode: 'CREDITS', apiPaidTokens: credits.paid ?? 0, apiSubscriptionTokens: credits.subscription ?? 0 });
+      Object.assign(fake.account(key), {
+        mode: 'CREDITS',
+        apiPaidTokens: credits.paid ?? 0,
+        apiSubscriptionTokens: credits.subscription ?? 0,
+      });
     },
     /** The balance as /me reports it (API credits). @param {string} key */
     balance(key) {

@@ -3,7 +3,22 @@
 // the real account does. Bodies follow the OpenAPI file; where it documents none (403, 429) the
 // fake sends the plain status text.
 import { startServer, tidy } from './core.mjs';
-import { alphaBox, crop, cutout, decodePng, encodePng, flatten, limitPixels, matte, parseColour, place, resize, sniffImage, softShare, watermark } from './raster.mjs';
+import {
+  alphaBox,
+  crop,
+  cutout,
+  decodePng,
+  encodePng,
+  flatten,
+  limitPixels,
+  matte,
+  parseColour,
+  place,
+  resize,
+  sniffImage,
+  softShare,
+  watermark,
+} from './raster.mjs';
 
 export const PHOTOROOM_COSTS = { segment: { basic: 1, plus: 0.2 }, edit: { basic: 5, plus: 1 } };
 const SEGMENT_SIZES = { preview: 250_000, medium: 1_500_000, hd: 4_000_000, full: 36_000_000 };
@@ -11,8 +26,19 @@ const EXHAUSTED = 'API credits exhausted. Visit https://app.photoroom.com/api-da
 const SANDBOX_PREFIX = 'sandbox_';
 
 const EDIT_FIELDS = new Set([
-  'imageFile', 'removeBackground', 'background.color', 'background.prompt', 'background.seed', 'background.negativePrompt',
-  'shadow.mode', 'lighting.mode', 'padding', 'margin', 'outputSize', 'referenceBox', 'export.format',
+  'imageFile',
+  'removeBackground',
+  'background.color',
+  'background.prompt',
+  'background.seed',
+  'background.negativePrompt',
+  'shadow.mode',
+  'lighting.mode',
+  'padding',
+  'margin',
+  'outputSize',
+  'referenceBox',
+  'export.format',
 ]);
 const SHADOW_MODES = ['ai.soft', 'ai.hard', 'ai.floating', 'ai.preset-soft', 'ai.preset-hard', 'ai.auto-with-overrides'];
 const LIGHTING_MODES = ['ai.auto', 'ai.preserve-hue-and-saturation', 'ai.optimize-portrait'];
@@ -72,18 +98,32 @@ export async function startPhotoRoom(overrides = {}) {
     const kind = sniffImage(file.data);
     const raster = kind === 'png' ? decodePng(file.data) : undefined;
     if (!raster) {
-      ctx.reply(400, badRequest(kind ? `Could not decode the ${kind} image (this fake decodes PNG only).` : 'The file is not a supported image.'));
+      ctx.reply(
+        400,
+        badRequest(kind ? `Could not decode the ${kind} image (this fake decodes PNG only).` : 'The file is not a supported image.'),
+      );
       return undefined;
     }
     return raster;
   }
 
-  const segmentError = (/** @type {number} */ status, /** @type {string} */ detail, type = 'invalid_parameter') => ({ detail, status_code: status, type });
+  const segmentError = (/** @type {number} */ status, /** @type {string} */ detail, type = 'invalid_parameter') => ({
+    detail,
+    status_code: status,
+    type,
+  });
   const editError = (/** @type {string} */ message) => ({ error: { message } });
 
   const fake = await startServer({
     authHeader: 'x-api-key',
-    exposedHeaders: ['x-uncertainty-score', 'pr-ai-background-seed', 'pr-texts-detected', 'pr-unsupported-attributes', 'pr-edit-further-url', 'retry-after'],
+    exposedHeaders: [
+      'x-uncertainty-score',
+      'pr-ai-background-seed',
+      'pr-texts-detected',
+      'pr-unsupported-attributes',
+      'pr-edit-further-url',
+      'retry-after',
+    ],
     options,
     newAccount: () => ({ balance: 0, subscription: 0, plan: 'basic' }),
     notFound: (ctx) => ctx.reply(404, { detail: 'Not Found' }),
@@ -122,7 +162,8 @@ export async function startPhotoRoom(overrides = {}) {
 
           let result = cutout(input);
           const uncertainty = softShare(result);
-          if (fields.crop === 'true') result = crop(result, alphaBox(result) ?? { left: 0, top: 0, width: result.width, height: result.height });
+          if (fields.crop === 'true')
+            result = crop(result, alphaBox(result) ?? { left: 0, top: 0, width: result.width, height: result.height });
           result = limitPixels(result, SEGMENT_SIZES[/** @type {keyof typeof SEGMENT_SIZES} */ (size)]);
           if (channels === 'alpha') result = matte(result);
           else if (colour) result = flatten(result, colour);
@@ -132,7 +173,10 @@ export async function startPhotoRoom(overrides = {}) {
           if (!auth.sandbox) auth.account.balance = tidy(auth.account.balance - cost);
           const headers = { 'x-uncertainty-score': uncertainty.toFixed(2) };
           if (String(ctx.req.headers.accept ?? '').includes('application/json')) {
-            return ctx.success(Buffer.from(JSON.stringify({ base64img: png.toString('base64') })), { ...headers, 'content-type': 'application/json' });
+            return ctx.success(Buffer.from(JSON.stringify({ base64img: png.toString('base64') })), {
+              ...headers,
+              'content-type': 'application/json',
+            });
           }
           ctx.success(png, { ...headers, 'content-type': 'image/png' });
         },
@@ -148,22 +192,27 @@ export async function startPhotoRoom(overrides = {}) {
           const file = ctx.form?.files['imageFile'];
           if (!file) return ctx.reply(400, editError('imageFile: Required'));
           const removeBackground = fields.removeBackground ?? 'true';
-          if (removeBackground !== 'true' && removeBackground !== 'false') return ctx.reply(400, editError('removeBackground must be boolean'));
+          if (removeBackground !== 'true' && removeBackground !== 'false')
+            return ctx.reply(400, editError('removeBackground must be boolean'));
           const colourText = fields['background.color'];
           // Documented without '#'; the docs' own example has one, so both are taken.
           const colour = colourText === undefined ? undefined : parseColour(colourText, { allowHash: true });
           if (colourText !== undefined && !colour) return ctx.reply(400, editError(`background.color is invalid: ${colourText}`));
-          if (fields['shadow.mode'] !== undefined && !SHADOW_MODES.includes(fields['shadow.mode'])) return ctx.reply(400, editError('shadow.mode is invalid'));
-          if (fields['lighting.mode'] !== undefined && !LIGHTING_MODES.includes(fields['lighting.mode'])) return ctx.reply(400, editError('lighting.mode is invalid'));
+          if (fields['shadow.mode'] !== undefined && !SHADOW_MODES.includes(fields['shadow.mode']))
+            return ctx.reply(400, editError('shadow.mode is invalid'));
+          if (fields['lighting.mode'] !== undefined && !LIGHTING_MODES.includes(fields['lighting.mode']))
+            return ctx.reply(400, editError('lighting.mode is invalid'));
           const referenceBox = fields.referenceBox ?? 'subjectBox';
           if (!['subjectBox', 'originalImage'].includes(referenceBox)) return ctx.reply(400, editError('referenceBox is invalid'));
-          if (fields.referenceBox !== undefined && removeBackground === 'false') return ctx.reply(400, editError('referenceBox is not allowed when removeBackground is false'));
+          if (fields.referenceBox !== undefined && removeBackground === 'false')
+            return ctx.reply(400, editError('referenceBox is not allowed when removeBackground is false'));
           const exportFormat = fields['export.format'] ?? 'png';
           if (!['png', 'jpeg', 'jpg', 'webp', 'avif'].includes(exportFormat)) return ctx.reply(400, editError('export.format is invalid'));
           if (exportFormat !== 'png') return ctx.reply(400, editError('This fake server renders PNG only.'));
           const outputSize = fields.outputSize ?? 'auto';
           const fixedSize = /^(\d+)x(\d+)$/.exec(outputSize);
-          if (!fixedSize && !['auto', 'originalImage', 'croppedSubject'].includes(outputSize)) return ctx.reply(400, editError('outputSize is invalid'));
+          if (!fixedSize && !['auto', 'originalImage', 'croppedSubject'].includes(outputSize))
+            return ctx.reply(400, editError('outputSize is invalid'));
           const padding = parseSpacing(fields.padding);
           const margin = parseSpacing(fields.margin);
           if (padding === undefined) return ctx.reply(400, editError('padding is invalid'));
@@ -190,7 +239,11 @@ export async function startPhotoRoom(overrides = {}) {
           const innerWidth = Math.max(1, width - 2 * spaceX);
           const innerHeight = Math.max(1, height - 2 * spaceY);
           const scale = Math.min(innerWidth / subject.width, innerHeight / subject.height);
-          let result = place(resize(subject, Math.max(1, Math.round(subject.width * scale)), Math.max(1, Math.round(subject.height * scale))), width, height);
+          let result = place(
+            resize(subject, Math.max(1, Math.round(subject.width * scale)), Math.max(1, Math.round(subject.height * scale))),
+            width,
+            height,
+          );
 
           /** @type {Record<string, string>} */
           const headers = { 'content-type': 'image/png', 'x-uncertainty-score': softShare(result).toFixed(2) };
@@ -222,7 +275,12 @@ export async function startPhotoRoom(overrides = {}) {
           if (!auth) return;
           if (auth.sandbox && options.sandboxAccount === 'refused') return ctx.reply(403, 'Forbidden');
           const { balance, subscription, plan } = auth.account;
-          ctx.reply(200, path === '/v2/account' ? { images: { available: balance, subscription }, plan } : { credits: { available: balance, subscription } });
+          ctx.reply(
+            200,
+            path === '/v2/account'
+              ? { images: { available: balance, subscription }, plan }
+              : { credits: { available: balance, subscription } },
+          );
         },
       })),
     ],

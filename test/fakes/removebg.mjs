@@ -42,8 +42,18 @@ export async function startRemoveBg(overrides = {}) {
   const fake = await startServer({
     authHeader: 'x-api-key',
     exposedHeaders: [
-      'X-Credits-Charged', 'X-Width', 'X-Height', 'X-Type', 'X-Foreground-Top', 'X-Foreground-Left', 'X-Foreground-Width',
-      'X-Foreground-Height', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After',
+      'X-Credits-Charged',
+      'X-Width',
+      'X-Height',
+      'X-Type',
+      'X-Foreground-Top',
+      'X-Foreground-Left',
+      'X-Foreground-Width',
+      'X-Foreground-Height',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'Retry-After',
     ],
     options,
     newAccount: () => ({ subscription: 0, payg: 0, enterprise: 0, freeCalls: 0 }),
@@ -62,7 +72,10 @@ export async function startRemoveBg(overrides = {}) {
           if (sources.length === 0) return ctx.reply(400, errors('No image given', 'missing_source'));
           if (sources.length > 1) return ctx.reply(400, errors('Multiple image sources given', 'multiple_sources'));
           if (fields.image_url !== undefined) {
-            return ctx.reply(400, errors('Failed to download image from given image_url: the fake server has no network', 'failed_image_download'));
+            return ctx.reply(
+              400,
+              errors('Failed to download image from given image_url: the fake server has no network', 'failed_image_download'),
+            );
           }
           const bytes = file?.data ?? b64 ?? Buffer.alloc(0);
           if (bytes.length > options.maxUploadBytes) {
@@ -88,13 +101,25 @@ export async function startRemoveBg(overrides = {}) {
           if (!input) return ctx.reply(400, errors('Failed to read image', 'failed_to_read_image'));
           const megapixels = (input.width * input.height) / 1e6;
           if (megapixels > options.maxInputMegapixels) {
-            return ctx.reply(400, errors('Resolution too high', 'resolution_too_high', `Input image has ${Math.round(megapixels)} megapixels, maximum supported input resolution is ${options.maxInputMegapixels} megapixels`));
+            return ctx.reply(
+              400,
+              errors(
+                'Resolution too high',
+                'resolution_too_high',
+                `Input image has ${Math.round(megapixels)} megapixels, maximum supported input resolution is ${options.maxInputMegapixels} megapixels`,
+              ),
+            );
           }
 
           // Rate limit counts megapixels; anything below 1 MP counts as one image.
           const verdict = ctx.rateLimit(ctx.key, Math.max(1, megapixels));
-          const rateHeaders = { 'X-RateLimit-Limit': verdict.limit, 'X-RateLimit-Remaining': verdict.remaining, 'X-RateLimit-Reset': verdict.resetAt };
-          if (!verdict.ok) return ctx.reply(429, errors('Rate limit exceeded'), { ...rateHeaders, 'Retry-After': verdict.retryAfterSeconds });
+          const rateHeaders = {
+            'X-RateLimit-Limit': verdict.limit,
+            'X-RateLimit-Remaining': verdict.remaining,
+            'X-RateLimit-Reset': verdict.resetAt,
+          };
+          if (!verdict.ok)
+            return ctx.reply(429, errors('Rate limit exceeded'), { ...rateHeaders, 'Retry-After': verdict.retryAfterSeconds });
 
           const total = tidy(account.subscription + account.payg + account.enterprise);
           // 'auto' picks the best size the balance pays for.

@@ -75,7 +75,8 @@ export async function startWithoutBg(overrides = {}) {
           }
           const kind = sniffImage(bytes);
           const input = kind === 'png' ? decodePng(bytes) : undefined;
-          if (!input) return ctx.reply(415, { detail: `Unsupported media type${kind ? ` (this fake decodes PNG only, got ${kind})` : ''}` });
+          if (!input)
+            return ctx.reply(415, { detail: `Unsupported media type${kind ? ` (this fake decodes PNG only, got ${kind})` : ''}` });
           if (Date.parse(`${account.expiration.replace(' ', 'T')}Z`) < ctx.now()) {
             return ctx.reply(403, { detail: 'API credits expired. Top up to reactivate them.' });
           }
@@ -87,7 +88,9 @@ export async function startWithoutBg(overrides = {}) {
           const png = encodePng(endpoint.output === 'matte' ? matte(cut) : cut, { matte: endpoint.output === 'matte' });
           account.credit -= 1;
           if (endpoint.field) {
-            return ctx.success(Buffer.from(JSON.stringify({ [endpoint.field]: png.toString('base64') })), { 'content-type': 'application/json' });
+            return ctx.success(Buffer.from(JSON.stringify({ [endpoint.field]: png.toString('base64') })), {
+              'content-type': 'application/json',
+            });
           }
           ctx.success(png, { 'content-type': 'image/png' });
         },

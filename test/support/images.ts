@@ -165,10 +165,7 @@ function resizePlane(
  * The exact-truth composite at about `megapixels` MP: foreground, matte and background are each
  * upscaled (bilinear), then composited at full size, so the returned matte is exact at that size.
  */
-export function scaledExactTruthComposite(
-  megapixels: number,
-  backgroundFile = 'beach.png',
-): { photo: Rgba; truth: Uint8Array } {
+export function scaledExactTruthComposite(megapixels: number, backgroundFile = 'beach.png'): { photo: Rgba; truth: Uint8Array } {
   const foreground = readPng(EVAL_DIR + 'lemur_foreground.png');
   const matte = alphaOf(readPng(EVAL_DIR + 'lemur_alpha.png'));
   const background = readPng(EVAL_DIR + backgroundFile);
@@ -178,13 +175,34 @@ export function scaledExactTruthComposite(
   const toHeight = Math.round(height * scale);
   const count = toWidth * toHeight;
   const truth = new Uint8Array(count);
-  resizePlane((i) => matte[i] ?? 0, width, height, toWidth, toHeight, (i, v) => (truth[i] = Math.round(v)));
+  resizePlane(
+    (i) => matte[i] ?? 0,
+    width,
+    height,
+    toWidth,
+    toHeight,
+    (i, v) => (truth[i] = Math.round(v)),
+  );
   const data = new Uint8Array(count * 4);
   const fg = new Uint8Array(count);
   const bg = new Uint8Array(count);
   for (let c = 0; c < 3; c++) {
-    resizePlane((i) => foreground.data[i * 4 + c] ?? 0, width, height, toWidth, toHeight, (i, v) => (fg[i] = Math.round(v)));
-    resizePlane((i) => background.data[i * 4 + c] ?? 0, width, height, toWidth, toHeight, (i, v) => (bg[i] = Math.round(v)));
+    resizePlane(
+      (i) => foreground.data[i * 4 + c] ?? 0,
+      width,
+      height,
+      toWidth,
+      toHeight,
+      (i, v) => (fg[i] = Math.round(v)),
+    );
+    resizePlane(
+      (i) => background.data[i * 4 + c] ?? 0,
+      width,
+      height,
+      toWidth,
+      toHeight,
+      (i, v) => (bg[i] = Math.round(v)),
+    );
     for (let i = 0; i < count; i++) {
       const a = (truth[i] ?? 0) / 255;
       data[i * 4 + c] = Math.round((fg[i] ?? 0) * a + (bg[i] ?? 0) * (1 - a));

@@ -4,9 +4,18 @@ import { flattenOnto, parseHexColor } from '../../src/shared/image/composite.ts'
 describe('background compositing', () => {
   it('puts transparent pixels on the colour, keeps opaque ones, blends the edge', () => {
     const rgba = new Uint8ClampedArray([
-      200, 100, 50, 0, // transparent → background
-      200, 100, 50, 255, // opaque → itself
-      200, 100, 50, 128, // half → mix
+      200,
+      100,
+      50,
+      0, // transparent → background
+      200,
+      100,
+      50,
+      255, // opaque → itself
+      200,
+      100,
+      50,
+      128, // half → mix
     ]);
     flattenOnto(rgba, { r: 0, g: 0, b: 255 });
     expect([...rgba.subarray(0, 4)]).toEqual([0, 0, 255, 255]);

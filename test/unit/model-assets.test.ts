@@ -21,8 +21,9 @@ describe('self-hosted model assets', () => {
   });
 
   it('uses the ONNX Runtime the library declares as its peer, not the data package’s older one', () => {
-    const peer = JSON.parse(readFileSync('node_modules/@imgly/background-removal/package.json', 'utf8'))
-      .peerDependencies['onnxruntime-web'];
+    const peer = JSON.parse(readFileSync('node_modules/@imgly/background-removal/package.json', 'utf8')).peerDependencies[
+      'onnxruntime-web'
+    ];
     const installed = JSON.parse(readFileSync('node_modules/onnxruntime-web/package.json', 'utf8')).version;
     expect(installed).toBe(peer);
     const wasm = assets.manifest['/onnxruntime-web/ort-wasm-simd-threaded.wasm'];

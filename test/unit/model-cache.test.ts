@@ -23,7 +23,10 @@ describe('offline model files', () => {
       // Model weights plus the CPU runtime (wasm + mjs), each file once.
       const total = needed.reduce((sum, file) => sum + file.size, 0);
       const weights = model === 'small' ? '/models/isnet_quint8' : '/models/isnet_fp16';
-      const runtime = ['.wasm', '.mjs'].reduce((sum, ext) => sum + (manifest[`/onnxruntime-web/ort-wasm-simd-threaded${ext}`]?.size ?? 0), 0);
+      const runtime = ['.wasm', '.mjs'].reduce(
+        (sum, ext) => sum + (manifest[`/onnxruntime-web/ort-wasm-simd-threaded${ext}`]?.size ?? 0),
+        0,
+      );
       expect(total).toBe((manifest[weights]?.size ?? 0) + runtime);
       expect(new Set(needed.map((file) => file.name)).size).toBe(needed.length);
     }
@@ -59,7 +62,13 @@ describe('chunk validation and resume', () => {
   });
 
   it('counts complete cached files and lists the rest, cut-off ones included', () => {
-    const progress = offlineProgress(model, new Map([['models/a', 100], ['models/b', 20]]));
+    const progress = offlineProgress(
+      model,
+      new Map([
+        ['models/a', 100],
+        ['models/b', 20],
+      ]),
+    );
     expect(progress).toEqual({ loaded: 100, total: 180, missing: [model[1], model[2]] });
     expect(offlineProgress(model, new Map()).missing).toEqual(model);
     expect(offlineProgress(model, new Map(model.map((file) => [file.name, file.size]))).missing).toEqual([]);

@@ -88,9 +88,7 @@ describe('downloadMissingChunks', () => {
   it('refuses a file whose length is not the declared one, and an HTTP error', async () => {
     const store = mapStore();
     const wrongSize = [{ name: files[0]!.name, size: files[0]!.size + 1 }];
-    await expect(downloadMissingChunks(wrongSize, { store, fetchChunk: (name) => fetch(`${base}${name}`) })).rejects.toThrow(
-      /expected/,
-    );
+    await expect(downloadMissingChunks(wrongSize, { store, fetchChunk: (name) => fetch(`${base}${name}`) })).rejects.toThrow(/expected/);
     await expect(
       downloadMissingChunks([{ name: 'models/none', size: 3 }], { store, fetchChunk: (name) => fetch(`${base}${name}`) }),
     ).rejects.toThrow(/HTTP 404/);

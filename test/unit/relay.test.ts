@@ -20,7 +20,10 @@ async function setUp() {
   withoutbg.setBalance(KEY, 3);
   const lines: string[] = [];
   const relay = await startRelay({ port: 0, origin: APP, upstreams: { withoutbg: withoutbg.url }, log: (line) => lines.push(line) });
-  closers.push(() => withoutbg.close(), () => relay.close());
+  closers.push(
+    () => withoutbg.close(),
+    () => relay.close(),
+  );
   return { withoutbg, relay, lines };
 }
 

@@ -19,7 +19,9 @@ export function AppStatus() {
             Reload
           </button>
           <Show when={update.state.reloadPending === 'update'}>
-            <span class="hint" data-testid="update-pending">{pendingText}</span>
+            <span class="hint" data-testid="update-pending">
+              {pendingText}
+            </span>
           </Show>
         </div>
       </Show>
@@ -35,11 +37,7 @@ export function AppStatus() {
             }
           >
             <span>Set up for faster on-device cutouts (multi-threaded) — reload to use it.</span>
-            <button
-              type="button"
-              onClick={() => update.reloadForIsolation()}
-              disabled={update.state.reloadPending === 'isolation'}
-            >
+            <button type="button" onClick={() => update.reloadForIsolation()} disabled={update.state.reloadPending === 'isolation'}>
               Reload
             </button>
             <Show when={update.state.reloadPending === 'isolation'}>

@@ -16,8 +16,7 @@ export function CompareView(props: { result: Result }) {
     canvas.getContext('2d')?.drawImage(preview, 0, 0);
   });
 
-  const backdrop = () =>
-    editor.state.background.kind === 'color' ? { 'background-color': editor.state.background.color } : {};
+  const backdrop = () => (editor.state.background.kind === 'color' ? { 'background-color': editor.state.background.color } : {});
 
   return (
     <figure class="compare" data-testid="compare">
@@ -30,12 +29,7 @@ export function CompareView(props: { result: Result }) {
           data-testid="cutout"
           aria-label="Cutout"
         />
-        <img
-          class="before"
-          src={props.result.originalUrl}
-          alt="Original"
-          style={{ 'clip-path': `inset(0 ${100 - split()}% 0 0)` }}
-        />
+        <img class="before" src={props.result.originalUrl} alt="Original" style={{ 'clip-path': `inset(0 ${100 - split()}% 0 0)` }} />
         <div class="divider" style={{ left: `${split()}%` }} />
       </div>
       <label class="slider">

@@ -14,7 +14,9 @@ export function ExportBar() {
       <button type="button" disabled={disabled()} onClick={() => void editor.copyToClipboard()}>
         Copy
       </button>
-      <span class="hint">Full resolution: {editor.result()?.width}×{editor.result()?.height}</span>
+      <span class="hint">
+        Full resolution: {editor.result()?.width}×{editor.result()?.height}
+      </span>
     </div>
   );
 }

@@ -65,9 +65,9 @@ function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) 
       </Show>
       <Show when={meta().browserAccess === 'refuses' && !accounts.state.accounts[props.provider]}>
         <p class="hint" data-testid={`cors-notice-${props.provider}`}>
-          {meta().displayName}'s documentation says to call it from a server, not from a web page, so its host will most likely
-          refuse this page. If the check fails, run a relay on your computer (npm run relay, see the README) and set its address
-          under {ADDRESS_SETTING}.
+          {meta().displayName}'s documentation says to call it from a server, not from a web page, so its host will most likely refuse this
+          page. If the check fails, run a relay on your computer (npm run relay, see the README) and set its address under {ADDRESS_SETTING}
+          .
         </p>
       </Show>
       <Show when={meta().balance.note}>{(note) => <p class="hint">{note()}</p>}</Show>
@@ -139,7 +139,13 @@ function EndpointFields(props: { provider: ProviderId }) {
             value={accounts.state.endpoints[props.provider][endpoint.field] ?? ''}
             onChange={(event) => void save(endpoint.field, event.currentTarget.value)}
           />
-          <Show when={refusal()}>{(text) => <span class="problem" role="alert">{text()}</span>}</Show>
+          <Show when={refusal()}>
+            {(text) => (
+              <span class="problem" role="alert">
+                {text()}
+              </span>
+            )}
+          </Show>
           <Show when={saved()}>
             {/* The page's Content-Security-Policy is fixed when it loads; the service worker builds the next one from these addresses. */}
             <span class="hint" data-testid="endpoint-reload">
@@ -161,10 +167,15 @@ export function KeysPanel() {
     <details class="settings keys" data-testid="keys-panel">
       <summary>Keys</summary>
       <p class="hint">
-        Optional, for HD cutouts and AI edits by a paid provider. Keys are stored encrypted in this browser and sent only
-        to their provider.
+        Optional, for HD cutouts and AI edits by a paid provider. Keys are stored encrypted in this browser and sent only to their provider.
       </p>
-      <Show when={accounts.state.unavailable}>{(text) => <p class="problem" role="alert">{text()}</p>}</Show>
+      <Show when={accounts.state.unavailable}>
+        {(text) => (
+          <p class="problem" role="alert">
+            {text()}
+          </p>
+        )}
+      </Show>
       <For each={PROVIDER_IDS}>
         {(provider) => {
           const status = () => accounts.status(provider);
@@ -191,9 +202,7 @@ export function KeysPanel() {
                     </>
                   )}
                 </Match>
-                <Match when={accounts.state.accounts[provider]}>
-                  {(account) => <SavedKey provider={provider} account={account()} />}
-                </Match>
+                <Match when={accounts.state.accounts[provider]}>{(account) => <SavedKey provider={provider} account={account()} />}</Match>
                 <Match when={true}>
                   <AddKey provider={provider} />
                 </Match>
@@ -206,8 +215,8 @@ export function KeysPanel() {
       <details class="advanced">
         <summary>Advanced: API addresses</summary>
         <p class="hint">
-          For a relay (npm run relay, see the README) when a provider refuses web pages, or a company gateway. Leave empty
-          to use the provider's own address. Your key is sent to the address set here.
+          For a relay (npm run relay, see the README) when a provider refuses web pages, or a company gateway. Leave empty to use the
+          provider's own address. Your key is sent to the address set here.
         </p>
         <For each={PROVIDER_IDS}>{(provider) => <EndpointFields provider={provider} />}</For>
       </details>

@@ -16,7 +16,11 @@ export function OfflinePanel() {
   };
   const percent = (part: { loaded: number; total: number }) => (part.total > 0 ? Math.floor((part.loaded / part.total) * 100) : 0);
   return (
-    <details class="settings offline-panel" data-testid="offline-panel" onToggle={(event) => event.currentTarget.open && void offlineModel.refresh()}>
+    <details
+      class="settings offline-panel"
+      data-testid="offline-panel"
+      onToggle={(event) => event.currentTarget.open && void offlineModel.refresh()}
+    >
       <summary>Offline use</summary>
       <p data-testid="offline-model-status" data-complete={complete() ? 'yes' : 'no'}>
         {statusText()}
@@ -70,7 +74,11 @@ export function OfflinePanel() {
             </>
           )}
         </Show>
-        {state.persisted === true ? ' Kept even when space runs low.' : state.persisted === false ? ' The browser may clear it when space runs low.' : ''}
+        {state.persisted === true
+          ? ' Kept even when space runs low.'
+          : state.persisted === false
+            ? ' The browser may clear it when space runs low.'
+            : ''}
       </p>
     </details>
   );

@@ -112,7 +112,9 @@ export function createAccounts(deps: AccountsDeps = {}) {
       setState('endpoints', endpoints);
       for (const key of keys) setState('accounts', key.provider, { key });
       setState('ready', true);
-      runWithOwner(owner, () => setCredits(createCreditsUi(coordinator, { refreshKey: (keyId) => refreshKey(keyId, 'user'), now: () => clock.now() })));
+      runWithOwner(owner, () =>
+        setCredits(createCreditsUi(coordinator, { refreshKey: (keyId) => refreshKey(keyId, 'user'), now: () => clock.now() })),
+      );
       return opened;
     } catch (error) {
       setState({ ready: true, unavailable: `Keys cannot be saved in this browser: ${describe(error)}` });
@@ -209,7 +211,10 @@ export function createAccounts(deps: AccountsDeps = {}) {
   }
 
   /** One paid call through the credits coordinator: debited on success only, never on an error. */
-  async function paidCall(paid: PaidRequest, options: { signal: AbortSignal; resultId: string; megapixels: number }): Promise<ProcessResult> {
+  async function paidCall(
+    paid: PaidRequest,
+    options: { signal: AbortSignal; resultId: string; megapixels: number },
+  ): Promise<ProcessResult> {
     const open = await requireOpened();
     const ref = await keyRef(paid.provider);
     const outcome = await open.coordinator.paidCall({ ...ref, adapter: paid.adapter, request: paid.request, ...options });

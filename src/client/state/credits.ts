@@ -54,7 +54,6 @@ export interface CreditsUi {
   dispose(): void;
 }
 
-
 export function createCreditsUi(coordinator: CreditsCoordinator, options: CreditsUiOptions): CreditsUi {
   const now = options.now ?? (() => Date.now());
   const save = options.save ?? saveWithLink;

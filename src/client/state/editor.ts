@@ -76,7 +76,6 @@ export interface EditorDeps {
   save?: (blob: Blob, fileName: string) => void;
 }
 
-
 /** The words for a failure: engine and provider errors carry a message written for people. */
 function failureText(error: unknown): string {
   if (error instanceof EngineFailureError) return error.failure.message;
@@ -191,10 +190,7 @@ export function createEditor(deps: EditorDeps = {}) {
    * Replaces the shown cutout with one made elsewhere (a paid provider) from the same picked file.
    * On any failure the current result stays; `produce` throws errors whose message a person can read.
    */
-  async function runRemote(
-    label: string,
-    produce: (file: File, signal: AbortSignal) => Promise<RemoteCutout>,
-  ): Promise<boolean> {
+  async function runRemote(label: string, produce: (file: File, signal: AbortSignal) => Promise<RemoteCutout>): Promise<boolean> {
     const previous = committed;
     if (!previous || running) return false;
     const controller = new AbortController();
@@ -279,9 +275,7 @@ export function createEditor(deps: EditorDeps = {}) {
         return;
       }
       // Clipboard images must be PNG; a promise keeps the user gesture alive while we encode.
-      await navigator.clipboard.write([
-        new ClipboardItem({ 'image/png': exportBlob('image/png').then((blob) => blob ?? new Blob()) }),
-      ]);
+      await navigator.clipboard.write([new ClipboardItem({ 'image/png': exportBlob('image/png').then((blob) => blob ?? new Blob()) })]);
       setState('message', { tone: 'success', text: 'Cutout copied to the clipboard.' });
     });
   }

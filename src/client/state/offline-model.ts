@@ -47,7 +47,8 @@ export function createOfflineModel(options: OfflineModelOptions) {
   const channel = typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(MODEL_CHANNEL);
   channel?.addEventListener('message', (event: MessageEvent<ModelChannelMessage>) => {
     const message = event.data;
-    if (message.type === 'progress' && message.model === inFlight) setState('downloading', { model: message.model, loaded: message.loaded, total: message.total });
+    if (message.type === 'progress' && message.model === inFlight)
+      setState('downloading', { model: message.model, loaded: message.loaded, total: message.total });
   });
   onCleanup(() => channel?.close());
 

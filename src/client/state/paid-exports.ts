@@ -45,7 +45,11 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
           provider,
           prices: accounts.adapters()[provider],
           account: accounts.balanceOf(provider),
-          open: credits?.state.ledger.filter((entry) => entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight' || entry.outcome === 'unpriced')) ?? [],
+          open:
+            credits?.state.ledger.filter(
+              (entry) =>
+                entry.keyId === keyId && (entry.outcome === 'pending' || entry.outcome === 'in-flight' || entry.outcome === 'unpriced'),
+            ) ?? [],
           sandbox: account.key.sandbox,
         },
       ];
@@ -73,7 +77,9 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
 
   /** "PhotoRoom, withoutBG or Leonardo.Ai": the providers a key can still be added for. */
   const offeredProviders = createMemo(() => {
-    const names = PROVIDER_IDS.filter((provider) => accounts.status(provider).state === 'active').map((provider) => PROVIDER_NAMES[provider]);
+    const names = PROVIDER_IDS.filter((provider) => accounts.status(provider).state === 'active').map(
+      (provider) => PROVIDER_NAMES[provider],
+    );
     return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
   });
 

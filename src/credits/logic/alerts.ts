@@ -110,11 +110,35 @@ export function computeAlerts(accounts: readonly KeyAccount[], now: number, opti
       const when = `${format(expires)} (${formatUtc(expires)})`;
       const credits = account.available === undefined ? 'credits' : formatUnits(account.available, unit);
       if (left <= 0) {
-        found.push({ id: `${account.keyId}:expired:${expiresText}`, keyId: account.keyId, provider: account.provider, kind: 'expired', severity: 'critical', date: expires, message: `${name}: your ${credits} expired on ${when}. Topping up reactivates them.` });
+        found.push({
+          id: `${account.keyId}:expired:${expiresText}`,
+          keyId: account.keyId,
+          provider: account.provider,
+          kind: 'expired',
+          severity: 'critical',
+          date: expires,
+          message: `${name}: your ${credits} expired on ${when}. Topping up reactivates them.`,
+        });
       } else if (left <= 7 * DAY_MS) {
-        found.push({ id: `${account.keyId}:expiry-7:${expiresText}`, keyId: account.keyId, provider: account.provider, kind: 'expiry-7', severity: 'critical', date: expires, message: `${name}: your ${credits} expire on ${when}, in ${daysText(left)}.` });
+        found.push({
+          id: `${account.keyId}:expiry-7:${expiresText}`,
+          keyId: account.keyId,
+          provider: account.provider,
+          kind: 'expiry-7',
+          severity: 'critical',
+          date: expires,
+          message: `${name}: your ${credits} expire on ${when}, in ${daysText(left)}.`,
+        });
       } else if (left <= 14 * DAY_MS) {
-        found.push({ id: `${account.keyId}:expiry-14:${expiresText}`, keyId: account.keyId, provider: account.provider, kind: 'expiry-14', severity: 'warning', date: expires, message: `${name}: your ${credits} expire on ${when}, in ${daysText(left)}.` });
+        found.push({
+          id: `${account.keyId}:expiry-14:${expiresText}`,
+          keyId: account.keyId,
+          provider: account.provider,
+          kind: 'expiry-14',
+          severity: 'warning',
+          date: expires,
+          message: `${name}: your ${credits} expire on ${when}, in ${daysText(left)}.`,
+        });
       }
     }
 

@@ -54,7 +54,13 @@ export type BeginResult = (Transition & { ok: true; entry: LedgerEntry }) | { ok
  * Reserves the call's cost and marks the request in the rate window. Refuses when the balance,
  * less what other calls (in any tab) have reserved, cannot pay: two tabs never overspend.
  */
-export function beginCall(account: KeyAccount, open: readonly LedgerEntry[], call: BeginCall, now: number, spec: RateLimitSpec): BeginResult {
+export function beginCall(
+  account: KeyAccount,
+  open: readonly LedgerEntry[],
+  call: BeginCall,
+  now: number,
+  spec: RateLimitSpec,
+): BeginResult {
   const left = spendable(account, open);
   if (!call.sandbox && left !== undefined && left + EPSILON < call.expectedCost) {
     return { ok: false, reason: 'cannot-pay', spendable: left };
@@ -243,10 +249,22 @@ export function applyRefresh(
     });
     // Calls that broke (or were not priced) before the first check cannot be told apart from earlier spending.
     for (const entry of open.filter((candidate) => candidate.outcome === 'pending')) {
-      entries.push({ ...entry, outcome: 'settled', charged: 0, source: 'account-refresh', note: 'Broke before the first balance check; included in the opening balance.' });
+      entries.push({
+        ...entry,
+        outcome: 'settled',
+        charged: 0,
+        source: 'account-refresh',
+        note: 'Broke before the first balance check; included in the opening balance.',
+      });
     }
     for (const entry of open.filter((candidate) => candidate.outcome === 'unpriced')) {
-      entries.push({ ...entry, outcome: 'success', charged: 0, source: 'account-refresh', note: 'Done before the first balance check; what it took is included in the opening balance.' });
+      entries.push({
+        ...entry,
+        outcome: 'success',
+        charged: 0,
+        source: 'account-refresh',
+        note: 'Done before the first balance check; what it took is included in the opening balance.',
+      });
     }
     return { account: next, entries };
   }
@@ -313,5 +331,7 @@ export function applyRefresh(
 
 function reportedWords(cost: ReportedCost | undefined): string {
   if (cost === undefined) return '';
-  return /^dollars?$|^usd$/i.test(cost.unit) ? ` (the provider reported $${cost.amount})` : ` (the provider reported ${cost.amount} ${cost.unit.toLowerCase()})`;
+  return /^dollars?$|^usd$/i.test(cost.unit)
+    ? ` (the provider reported $${cost.amount})`
+    : ` (the provider reported ${cost.amount} ${cost.unit.toLowerCase()})`;
 }

@@ -93,6 +93,10 @@ export function layoutUsageChart(usage: DailyUsage, width = 640, height = 220): 
     .map((day, index) => ({ x: plot.left + index * slot + slot / 2, label: day.slice(5), index }))
     .filter((label) => label.index % every === 0 || label.index === usage.days.length - 1)
     .map(({ x, label }) => ({ x, label }));
-  const legend = usage.series.map((line) => ({ seriesId: line.id, label: seriesLabel(line.id), colour: colourOf.get(line.id) ?? '#000000' }));
+  const legend = usage.series.map((line) => ({
+    seriesId: line.id,
+    label: seriesLabel(line.id),
+    colour: colourOf.get(line.id) ?? '#000000',
+  }));
   return { width, height, bars, max, ticks, dayLabels, legend, plot };
 }

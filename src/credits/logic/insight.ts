@@ -89,8 +89,14 @@ export function forecastRunOut(account: KeyAccount, entries: readonly LedgerEntr
   const spent = spends.reduce((total, entry) => total + entry.charged, 0);
   const perDay = spent / basisDays;
   const daysLeft = Math.max(0, account.available) / perDay;
-  const forecast: Forecast = { perDay: tidy(perDay), basisDays: tidy(basisDays), daysLeft: tidy(daysLeft), runOutAt: Math.round(now + daysLeft * DAY_MS) };
+  const forecast: Forecast = {
+    perDay: tidy(perDay),
+    basisDays: tidy(basisDays),
+    daysLeft: tidy(daysLeft),
+    runOutAt: Math.round(now + daysLeft * DAY_MS),
+  };
   const expires = account.reported?.expiresAt === undefined ? undefined : Date.parse(account.reported.expiresAt);
-  if (expires !== undefined && Number.isFinite(expires) && forecast.runOutAt !== undefined) forecast.expiresFirst = expires < forecast.runOutAt;
+  if (expires !== undefined && Number.isFinite(expires) && forecast.runOutAt !== undefined)
+    forecast.expiresFirst = expires < forecast.runOutAt;
   return forecast;
 }

@@ -53,13 +53,7 @@ export function windowUsage(requests: readonly RequestMark[], now: number, spec:
  * Milliseconds until a request of `weight` fits with `reserve` units left over; 0 when it fits now.
  * Infinity when it can never fit (heavier than the whole limit).
  */
-export function waitForSlot(
-  requests: readonly RequestMark[],
-  now: number,
-  spec: RateLimitSpec,
-  weight: number,
-  reserve = 0,
-): number {
+export function waitForSlot(requests: readonly RequestMark[], now: number, spec: RateLimitSpec, weight: number, reserve = 0): number {
   const capacity = spec.limit - reserve;
   if (weight > capacity) return Number.POSITIVE_INFINITY;
   const recent = pruneRequests(requests, now, spec).sort((a, b) => a.at - b.at);
@@ -73,8 +67,7 @@ export function waitForSlot(
 }
 
 export type RefreshDecision =
-  | { run: true }
-  | { run: false; why: 'fresh' | 'too-soon' | 'rate-limit' | 'in-flight' | 'retired'; retryAt?: number };
+  { run: true } | { run: false; why: 'fresh' | 'too-soon' | 'rate-limit' | 'in-flight' | 'retired'; retryAt?: number };
 
 /** Whether a refresh for `reason` may call the account endpoint now. */
 export function decideRefresh(

@@ -90,7 +90,11 @@ export function preflight(input: PreflightInput): Preflight {
   };
 
   if (input.sandbox) {
-    return { ...result, status: 'ok', sentence: `Free: a sandbox key, so the result carries a watermark (${planLabel}: ${noun} would cost ${formatAmount(priced.cost)}).` };
+    return {
+      ...result,
+      status: 'ok',
+      sentence: `Free: a sandbox key, so the result carries a watermark (${planLabel}: ${noun} would cost ${formatAmount(priced.cost)}).`,
+    };
   }
 
   if (!priced.exact) return moneyPreflight(result, priced, name, left);
@@ -123,7 +127,8 @@ export function preflight(input: PreflightInput): Preflight {
 /** "Basic plan", "Basic plan assumed", or for a plan whose prices are unknown "plan assumed: Basic (…)". */
 function planWords(quote: PriceQuote): string {
   const label = quote.plan?.label ?? '';
-  if (quote.reportedPlan !== undefined) return `plan assumed: ${label}, the dearer known prices (your plan “${quote.reportedPlan}” has none published)`;
+  if (quote.reportedPlan !== undefined)
+    return `plan assumed: ${label}, the dearer known prices (your plan “${quote.reportedPlan}” has none published)`;
   return `${label} plan${quote.planAssumed ? ' assumed' : ''}`;
 }
 
@@ -131,7 +136,12 @@ function planWords(quote: PriceQuote): string {
  * A provider that prices calls in money but reports the balance in its own unit (Leonardo.Ai):
  * the call can run while the balance is above zero; what it takes is read at the next check.
  */
-function moneyPreflight(result: Omit<Preflight, 'status' | 'sentence'>, quote: PriceQuote, name: string, left: number | undefined): Preflight {
+function moneyPreflight(
+  result: Omit<Preflight, 'status' | 'sentence'>,
+  quote: PriceQuote,
+  name: string,
+  left: number | undefined,
+): Preflight {
   const price = quote.usd === undefined ? `${name}'s price` : `about ${formatUsd(quote.usd)}`;
   const what = `Uses 1 image, ${price} (${name} bills each cutout in US dollars and reports the exact cost with the result)`;
   if (left === undefined) return { ...result, status: 'ok', sentence: `${what}; your ${name} balance has not been checked yet.` };

@@ -64,7 +64,10 @@ export function quotePrice(source: PriceSource, request: PriceRequest): PriceQuo
     if (wanted !== undefined) {
       // A plan name the provider reports but nobody documented (a free tier, Enterprise): price it by
       // the dearer known rule rather than block every call.
-      const dearest = declared.reduce<PlanSpec | undefined>((best, plan) => (best === undefined || (byPlan[plan.id] ?? 0) > (byPlan[best.id] ?? 0) ? plan : best), undefined);
+      const dearest = declared.reduce<PlanSpec | undefined>(
+        (best, plan) => (best === undefined || (byPlan[plan.id] ?? 0) > (byPlan[best.id] ?? 0) ? plan : best),
+        undefined,
+      );
       if (!dearest) return { error: 'unknown-plan', message: `No price is known for the “${request.plan}” plan.` };
       return priced(dearest, true, request.plan);
     }

@@ -56,8 +56,13 @@ export interface RouteChoice {
  * `now` decides whether a provider has retired (its meta.ts date, or what its answers showed):
  * a retired provider is never proposed.
  */
-export function chooseRoute(intent: Intent, candidates: readonly RouteCandidate[], options: { online: boolean; now?: number }): RouteChoice {
-  if (!options.online) return { onDevice: true, reason: 'This device is offline: the on-device cutout works without a connection.', ranked: [] };
+export function chooseRoute(
+  intent: Intent,
+  candidates: readonly RouteCandidate[],
+  options: { online: boolean; now?: number },
+): RouteChoice {
+  if (!options.online)
+    return { onDevice: true, reason: 'This device is offline: the on-device cutout works without a connection.', ranked: [] };
 
   const ranked: RankedRoute[] = [];
   for (const candidate of candidates) {
@@ -70,7 +75,13 @@ export function chooseRoute(intent: Intent, candidates: readonly RouteCandidate[
     const left = candidate.account === undefined ? undefined : spendable(candidate.account, candidate.open);
     // A price known only in money can be paid while the balance is above zero (the provider stops at zero).
     const canPay = left === undefined || (quote.exact ? left + EPSILON >= cost : left > EPSILON);
-    const usd = candidate.sandbox ? 0 : quote.exact ? (candidate.usdPerUnit === undefined ? quote.usd : cost * candidate.usdPerUnit) : quote.usd;
+    const usd = candidate.sandbox
+      ? 0
+      : quote.exact
+        ? candidate.usdPerUnit === undefined
+          ? quote.usd
+          : cost * candidate.usdPerUnit
+        : quote.usd;
     const name = PROVIDER_NAMES[candidate.provider];
     const price = priceWords(quote, cost);
     const route: RankedRoute = {
@@ -108,7 +119,10 @@ export function chooseRoute(intent: Intent, candidates: readonly RouteCandidate[
   if (!pick) {
     return {
       onDevice: true,
-      reason: ranked.length === 0 ? 'No key can do this: the on-device cutout can.' : 'No key has enough balance for this: the on-device cutout is free.',
+      reason:
+        ranked.length === 0
+          ? 'No key can do this: the on-device cutout can.'
+          : 'No key has enough balance for this: the on-device cutout is free.',
       ranked,
     };
   }

@@ -68,7 +68,8 @@ export async function openCreditsStore(name: string = CREDITS_DB_NAME): Promise<
     getAccount: (keyId) => db.get('accounts', keyId),
     listAccounts: () => db.getAll('accounts'),
     async listLedger(keyId) {
-      const entries = keyId === undefined ? await db.getAllFromIndex('ledger', 'byTime') : await db.getAllFromIndex('ledger', 'byKey', keyId);
+      const entries =
+        keyId === undefined ? await db.getAllFromIndex('ledger', 'byTime') : await db.getAllFromIndex('ledger', 'byKey', keyId);
       return entries.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
     },
     async listOpen(keyId) {

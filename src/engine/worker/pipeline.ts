@@ -136,8 +136,7 @@ function guidedPlanes(
     for (let x = 0; x < place.width; x++) {
       const from = (place.y + y) * MODEL_SIDE + place.x + x;
       const to = y * place.width + x;
-      guide[to] =
-        (0.299 * (rgba[from * 4] ?? 0) + 0.587 * (rgba[from * 4 + 1] ?? 0) + 0.114 * (rgba[from * 4 + 2] ?? 0)) / 255;
+      guide[to] = (0.299 * (rgba[from * 4] ?? 0) + 0.587 * (rgba[from * 4 + 1] ?? 0) + 0.114 * (rgba[from * 4 + 2] ?? 0)) / 255;
       maskPlane[to] = (mask[from] ?? 0) / 255;
     }
   }
@@ -148,12 +147,7 @@ function guidedPlanes(
  * Applies the 1024² mask to the full-resolution image (see UPSAMPLE), then refines the alpha
  * levels at full resolution.
  */
-function applyMask(
-  bitmap: ImageBitmap,
-  modelRgba: Uint8ClampedArray,
-  mask: Uint8ClampedArray,
-  place: Placement,
-): OffscreenCanvas {
+function applyMask(bitmap: ImageBitmap, modelRgba: Uint8ClampedArray, mask: Uint8ClampedArray, place: Placement): OffscreenCanvas {
   const output = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = context2d(output);
   context.drawImage(bitmap, 0, 0);

@@ -15,10 +15,30 @@
  */
 import { ProviderError, parseErrorBody } from '../errors.ts';
 import type { ParsedErrorBody, ProviderErrorKind } from '../errors.ts';
-import { assertUsableKey, base64ToBlob, blobToBase64, call, checkInput, errorFromAnswer, joinUrl, jsonNumber, jsonRecord } from '../http.ts';
+import {
+  assertUsableKey,
+  base64ToBlob,
+  blobToBase64,
+  call,
+  checkInput,
+  errorFromAnswer,
+  joinUrl,
+  jsonNumber,
+  jsonRecord,
+} from '../http.ts';
 import type { CallContext } from '../http.ts';
 import { declaredCost } from '../pricing.ts';
-import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import type {
+  AccountBalance,
+  InputLimits,
+  OperationSpec,
+  PlanSpec,
+  ProcessResult,
+  ProviderAdapter,
+  ProviderMeta,
+  RateLimitSpec,
+  TransportOptions,
+} from '../types.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import { LEONARDO_BASE, leonardoMeta } from './meta.ts';
 
@@ -193,7 +213,13 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       try {
         return base64ToBlob(inline, contentType);
       } catch (error) {
-        throw new ProviderError({ kind: 'ambiguous', provider: 'leonardo', status, hint: 'The image in the answer was damaged.', cause: error });
+        throw new ProviderError({
+          kind: 'ambiguous',
+          provider: 'leonardo',
+          status,
+          hint: 'The image in the answer was damaged.',
+          cause: error,
+        });
       }
     }
     const url = result['url'];

@@ -17,7 +17,17 @@ import {
 } from '../http.ts';
 import type { CallContext } from '../http.ts';
 import { declaredCost } from '../pricing.ts';
-import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import type {
+  AccountBalance,
+  InputLimits,
+  OperationSpec,
+  PlanSpec,
+  ProcessResult,
+  ProviderAdapter,
+  ProviderMeta,
+  RateLimitSpec,
+  TransportOptions,
+} from '../types.ts';
 import { PHOTOROOM_IMAGE_API_BASE, PHOTOROOM_SEGMENT_BASE, photoroomMeta } from './meta.ts';
 
 export { PHOTOROOM_IMAGE_API_BASE, PHOTOROOM_SEGMENT_BASE };
@@ -36,13 +46,7 @@ export interface PhotoRoomSegmentRequest {
   despill?: boolean;
 }
 
-export type PhotoRoomShadowMode =
-  | 'ai.soft'
-  | 'ai.hard'
-  | 'ai.floating'
-  | 'ai.preset-soft'
-  | 'ai.preset-hard'
-  | 'ai.auto-with-overrides';
+export type PhotoRoomShadowMode = 'ai.soft' | 'ai.hard' | 'ai.floating' | 'ai.preset-soft' | 'ai.preset-hard' | 'ai.auto-with-overrides';
 
 export interface PhotoRoomEditRequest {
   op: 'edit';
@@ -144,8 +148,7 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
   async process(request: PhotoRoomRequest, key: string, signal?: AbortSignal): Promise<ProcessResult> {
     const usableKey = assertUsableKey('photoroom', key);
     checkInput('photoroom', request.image, photoroomMeta.inputLimits);
-    const url =
-      request.op === 'segment' ? joinUrl(this.segmentBase, '/v1/segment') : joinUrl(this.imageApiBase, '/v2/edit');
+    const url = request.op === 'segment' ? joinUrl(this.segmentBase, '/v1/segment') : joinUrl(this.imageApiBase, '/v2/edit');
     const body = request.op === 'segment' ? segmentForm(request) : editForm(request);
     const sandbox = isPhotoRoomSandboxKey(usableKey);
     try {

@@ -19,8 +19,20 @@ export const photoroomMeta = {
     { field: 'imageApiBase', label: 'Image Editing and account API', defaultUrl: PHOTOROOM_IMAGE_API_BASE },
   ],
   operations: [
-    { op: 'segment', label: 'Remove Background', noun: 'a background removal', unit: 'image', cost: { byPlan: { basic: 1, plus: 0.2 }, chargedOn: 'success' } },
-    { op: 'edit', label: 'Image Editing', noun: 'an AI edit', unit: 'image', cost: { byPlan: { basic: 5, plus: 1 }, chargedOn: 'success' } },
+    {
+      op: 'segment',
+      label: 'Remove Background',
+      noun: 'a background removal',
+      unit: 'image',
+      cost: { byPlan: { basic: 1, plus: 0.2 }, chargedOn: 'success' },
+    },
+    {
+      op: 'edit',
+      label: 'Image Editing',
+      noun: 'an AI edit',
+      unit: 'image',
+      cost: { byPlan: { basic: 5, plus: 1 }, chargedOn: 'success' },
+    },
   ],
   plans: [
     { id: 'basic', label: 'Basic', usdPerUnit: 0.02 },

@@ -19,7 +19,17 @@ import {
 } from '../http.ts';
 import type { CallContext } from '../http.ts';
 import { declaredCost } from '../pricing.ts';
-import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import type {
+  AccountBalance,
+  InputLimits,
+  OperationSpec,
+  PlanSpec,
+  ProcessResult,
+  ProviderAdapter,
+  ProviderMeta,
+  RateLimitSpec,
+  TransportOptions,
+} from '../types.ts';
 import { REMOVEBG_BASE, removebgMeta } from './meta.ts';
 
 export { REMOVEBG_BASE };

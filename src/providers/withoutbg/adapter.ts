@@ -4,19 +4,19 @@
  */
 import { ProviderError } from '../errors.ts';
 import { declaredCost } from '../pricing.ts';
-import {
-  assertUsableKey,
-  base64ToBlob,
-  blobToBase64,
-  call,
-  checkInput,
-  joinUrl,
-  jsonNumber,
-  pickHeaders,
-  readJson,
-} from '../http.ts';
+import { assertUsableKey, base64ToBlob, blobToBase64, call, checkInput, joinUrl, jsonNumber, pickHeaders, readJson } from '../http.ts';
 import type { CallContext } from '../http.ts';
-import type { AccountBalance, InputLimits, OperationSpec, PlanSpec, ProcessResult, ProviderAdapter, ProviderMeta, RateLimitSpec, TransportOptions } from '../types.ts';
+import type {
+  AccountBalance,
+  InputLimits,
+  OperationSpec,
+  PlanSpec,
+  ProcessResult,
+  ProviderAdapter,
+  ProviderMeta,
+  RateLimitSpec,
+  TransportOptions,
+} from '../types.ts';
 import { WITHOUTBG_BASE, withoutbgMeta } from './meta.ts';
 
 export { WITHOUTBG_BASE };
@@ -104,12 +104,7 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
     if (transport === 'multipart') {
       const form = new FormData();
       form.append('file', request.image, request.fileName ?? 'image');
-      const { response, body } = await call(
-        this.context,
-        url,
-        { method: 'POST', headers: { 'X-API-Key': usableKey }, body: form },
-        signal,
-      );
+      const { response, body } = await call(this.context, url, { method: 'POST', headers: { 'X-API-Key': usableKey }, body: form }, signal);
       return { image: body, output, watermarked: false, meta: pickHeaders(response.headers, META_HEADERS) };
     }
 
@@ -132,7 +127,13 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
     try {
       image = base64ToBlob(encoded, 'image/png');
     } catch (error) {
-      throw new ProviderError({ kind: 'ambiguous', provider: 'withoutbg', status: response.status, hint: 'The image in the reply was damaged.', cause: error });
+      throw new ProviderError({
+        kind: 'ambiguous',
+        provider: 'withoutbg',
+        status: response.status,
+        hint: 'The image in the reply was damaged.',
+        cause: error,
+      });
     }
     return { image, output, watermarked: false, meta: pickHeaders(response.headers, META_HEADERS) };
   }

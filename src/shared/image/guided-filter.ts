@@ -116,12 +116,7 @@ export function guidedCoefficients(
  * Multiplies the filtered mask into the alpha channel of full-resolution straight RGBA `pixels`
  * (`width`×`height`), upsampling a and b bilinearly (pixel centres aligned).
  */
-export function applyGuidedAlpha(
-  pixels: Uint8ClampedArray,
-  width: number,
-  height: number,
-  coefficients: GuidedCoefficients,
-): void {
+export function applyGuidedAlpha(pixels: Uint8ClampedArray, width: number, height: number, coefficients: GuidedCoefficients): void {
   const { a, b, width: lowWidth, height: lowHeight } = coefficients;
   const sx = lowWidth / width;
   const sy = lowHeight / height;
@@ -154,8 +149,7 @@ export function applyGuidedAlpha(
       const wx = wxs[x] ?? 0;
       const ax = (rowA[x0] ?? 0) * (1 - wx) + (rowA[x1] ?? 0) * wx;
       const bx = (rowB[x0] ?? 0) * (1 - wx) + (rowB[x1] ?? 0) * wx;
-      const luma =
-        (0.299 * (pixels[index] ?? 0) + 0.587 * (pixels[index + 1] ?? 0) + 0.114 * (pixels[index + 2] ?? 0)) / 255;
+      const luma = (0.299 * (pixels[index] ?? 0) + 0.587 * (pixels[index + 1] ?? 0) + 0.114 * (pixels[index + 2] ?? 0)) / 255;
       // The photo's own transparency is kept: the mask multiplies it, as destination-in would.
       const matte = Math.min(1, Math.max(0, ax * luma + bx));
       pixels[index + 3] = matte * (pixels[index + 3] ?? 0); // the clamped array rounds

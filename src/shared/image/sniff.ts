@@ -4,17 +4,7 @@
  */
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'avif' | 'ico';
-export type ForeignFormat =
-  | 'heic'
-  | 'tiff'
-  | 'psd'
-  | 'jxl'
-  | 'svg'
-  | 'pdf'
-  | 'zip'
-  | 'gzip'
-  | 'video'
-  | 'text';
+export type ForeignFormat = 'heic' | 'tiff' | 'psd' | 'jxl' | 'svg' | 'pdf' | 'zip' | 'gzip' | 'video' | 'text';
 
 export type Sniffed =
   | { kind: 'image'; format: ImageFormat; label: string; width?: number; height?: number }

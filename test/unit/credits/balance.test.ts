@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RateLimitSpec } from '../../../src/providers/types.ts';
-import { applyRefresh, beginCall, expireStaleCalls, finishCall, markRefreshAttempt, newAccount, reportedFrom, spendable } from '../../../src/credits/logic/balance.ts';
+import {
+  applyRefresh,
+  beginCall,
+  expireStaleCalls,
+  finishCall,
+  markRefreshAttempt,
+  newAccount,
+  reportedFrom,
+  spendable,
+} from '../../../src/credits/logic/balance.ts';
 import type { BeginCall } from '../../../src/credits/logic/balance.ts';
 import type { KeyAccount, LedgerEntry } from '../../../src/credits/logic/types.ts';
 
@@ -46,7 +55,9 @@ describe('debit', () => {
     const refused = run(funded(10), [], 'b', { kind: 'error', errorKind: 'out-of-credits', status: 402 });
     expect(refused.account.available).toBe(10);
     expect(refused.account.refreshWanted).toBe('after-refusal');
-    expect(run(funded(10), [], 'c', { kind: 'error', errorKind: 'credits-expired', status: 403 }).account.refreshWanted).toBe('after-refusal');
+    expect(run(funded(10), [], 'c', { kind: 'error', errorKind: 'credits-expired', status: 403 }).account.refreshWanted).toBe(
+      'after-refusal',
+    );
     expect(run(funded(10), [], 'd', { kind: 'error', errorKind: 'key-rejected', status: 403 }).account.refreshWanted).toBe('after-refusal');
     // A key refused before sending (empty key) says nothing about the balance.
     expect(run(funded(10), [], 'e', { kind: 'error', errorKind: 'key-rejected' }).account.refreshWanted).toBeUndefined();
@@ -111,7 +122,9 @@ describe('refresh, reconcile and pending settlement', () => {
   it('lets the server win and records the difference as a visible correction', () => {
     const spentElsewhere = applyRefresh(funded(10), [], report(7), { newEntryId: 'c1' }, T0 + 60_000);
     expect(spentElsewhere.account.available).toBe(7);
-    expect(spentElsewhere.entries).toEqual([expect.objectContaining({ id: 'c1', kind: 'correction', charged: 3, source: 'account-refresh', balanceAfter: 7 })]);
+    expect(spentElsewhere.entries).toEqual([
+      expect.objectContaining({ id: 'c1', kind: 'correction', charged: 3, source: 'account-refresh', balanceAfter: 7 }),
+    ]);
     expect(spentElsewhere.entries[0]!.note).toContain('3 credits less than counted');
 
     const toppedUp = applyRefresh(funded(10), [], report(110), { newEntryId: 'c2' }, T0 + 60_000);
@@ -129,7 +142,9 @@ describe('refresh, reconcile and pending settlement', () => {
     const settled = applyRefresh(broken.account, [broken.entry], report(9), { newEntryId: 'x' }, T0 + 60_000);
     expect(settled.account.available).toBe(9);
     expect(settled.account.refreshWanted).toBeUndefined();
-    expect(settled.entries).toEqual([expect.objectContaining({ id: 'a', outcome: 'settled', charged: 1, source: 'account-refresh', balanceAfter: 9 })]);
+    expect(settled.entries).toEqual([
+      expect.objectContaining({ id: 'a', outcome: 'settled', charged: 1, source: 'account-refresh', balanceAfter: 9 }),
+    ]);
   });
 
   it('settles an ambiguous call as not charged when the balance did not move', () => {
@@ -139,10 +154,31 @@ describe('refresh, reconcile and pending settlement', () => {
   });
 
   it('settles several pending calls oldest first and reports only the rest as a correction', () => {
-    const pending = (id: string, at: number, cost: number): LedgerEntry => ({ id, keyId: 'k1', provider: 'photoroom', kind: 'call', at, operation: 'edit', unit: 'image', expectedCost: cost, charged: 0, outcome: 'pending' });
+    const pending = (id: string, at: number, cost: number): LedgerEntry => ({
+      id,
+      keyId: 'k1',
+      provider: 'photoroom',
+      kind: 'call',
+      at,
+      operation: 'edit',
+      unit: 'image',
+      expectedCost: cost,
+      charged: 0,
+      outcome: 'pending',
+    });
     const open = [pending('late', T0 + 2, 1), pending('early', T0 + 1, 5)];
-    const result = applyRefresh(funded(20, 'photoroom'), open, reportedFrom({ provider: 'photoroom', unit: 'image', available: 13, subscription: 100, plan: 'basic', source: '/v2/account' }, T0), { newEntryId: 'c' }, T0 + 60_000);
-    expect(result.entries.map((entry) => [entry.id, entry.charged])).toEqual([['early', 5], ['late', 1], ['c', 1]]);
+    const result = applyRefresh(
+      funded(20, 'photoroom'),
+      open,
+      reportedFrom({ provider: 'photoroom', unit: 'image', available: 13, subscription: 100, plan: 'basic', source: '/v2/account' }, T0),
+      { newEntryId: 'c' },
+      T0 + 60_000,
+    );
+    expect(result.entries.map((entry) => [entry.id, entry.charged])).toEqual([
+      ['early', 5],
+      ['late', 1],
+      ['c', 1],
+    ]);
     expect(result.account.available).toBe(13);
   });
 
@@ -157,22 +193,75 @@ describe('refresh, reconcile and pending settlement', () => {
 
   it('keeps remove.bg’s parts as reported and tracks subscription credits between checks', () => {
     const rbg = newAccount('r', 'removebg', 'credit');
-    const first = applyRefresh(rbg, [], reportedFrom({ provider: 'removebg', unit: 'credit', available: 200, subscription: 150, payg: 50, enterprise: 0, freeCalls: 50, source: '/v1.0/account' }, T0), { newEntryId: 'o' }, T0);
+    const first = applyRefresh(
+      rbg,
+      [],
+      reportedFrom(
+        {
+          provider: 'removebg',
+          unit: 'credit',
+          available: 200,
+          subscription: 150,
+          payg: 50,
+          enterprise: 0,
+          freeCalls: 50,
+          source: '/v1.0/account',
+        },
+        T0,
+      ),
+      { newEntryId: 'o' },
+      T0,
+    );
     expect(first.account.reported).toMatchObject({ available: 200, subscription: 150, payg: 50, enterprise: 0, freeCalls: 50 });
     expect(first.account).toMatchObject({ subscriptionLeft: 150, subscriptionPeak: 150 });
-    const begun = beginCall(first.account, [], call('a', 1), T0 + 1, { limit: 500, windowSeconds: 60, unit: 'megapixel-images', fallbackRetrySeconds: 5 });
+    const begun = beginCall(first.account, [], call('a', 1), T0 + 1, {
+      limit: 500,
+      windowSeconds: 60,
+      unit: 'megapixel-images',
+      fallbackRetrySeconds: 5,
+    });
     if (!begun.ok) throw new Error('should start');
     const done = finishCall(begun.account, begun.entry, { kind: 'success', charged: 1, watermarked: false }, T0 + 2);
     expect(done.account).toMatchObject({ available: 199, subscriptionLeft: 149, subscriptionPeak: 150 });
     // A renewal raises the subscription credits and starts a new peak.
-    const renewed = applyRefresh(done.account, [], reportedFrom({ provider: 'removebg', unit: 'credit', available: 230, subscription: 180, payg: 50, enterprise: 0, source: '/v1.0/account' }, T0), { newEntryId: 'c' }, T0 + 100_000);
+    const renewed = applyRefresh(
+      done.account,
+      [],
+      reportedFrom(
+        { provider: 'removebg', unit: 'credit', available: 230, subscription: 180, payg: 50, enterprise: 0, source: '/v1.0/account' },
+        T0,
+      ),
+      { newEntryId: 'c' },
+      T0 + 100_000,
+    );
     expect(renewed.account).toMatchObject({ subscriptionLeft: 180, subscriptionPeak: 180 });
   });
 
   it('keeps withoutBG’s expiry as a UTC instant and PhotoRoom’s plan', () => {
-    const wbg = applyRefresh(newAccount('w', 'withoutbg', 'credit'), [], reportedFrom({ provider: 'withoutbg', unit: 'credit', available: 138, expiresAt: new Date(Date.UTC(2026, 8, 5, 23, 59, 59)), source: '/available-credit' }, T0), { newEntryId: 'o' }, T0);
+    const wbg = applyRefresh(
+      newAccount('w', 'withoutbg', 'credit'),
+      [],
+      reportedFrom(
+        {
+          provider: 'withoutbg',
+          unit: 'credit',
+          available: 138,
+          expiresAt: new Date(Date.UTC(2026, 8, 5, 23, 59, 59)),
+          source: '/available-credit',
+        },
+        T0,
+      ),
+      { newEntryId: 'o' },
+      T0,
+    );
     expect(wbg.account.reported?.expiresAt).toBe('2026-09-05T23:59:59.000Z');
-    const pr = applyRefresh(newAccount('p', 'photoroom', 'image', 'basic'), [], reportedFrom({ provider: 'photoroom', unit: 'image', available: 83, subscription: 100, plan: 'Plus', source: '/v2/account' }, T0), { newEntryId: 'o' }, T0);
+    const pr = applyRefresh(
+      newAccount('p', 'photoroom', 'image', 'basic'),
+      [],
+      reportedFrom({ provider: 'photoroom', unit: 'image', available: 83, subscription: 100, plan: 'Plus', source: '/v2/account' }, T0),
+      { newEntryId: 'o' },
+      T0,
+    );
     expect(pr.account.plan).toBe('plus');
   });
 

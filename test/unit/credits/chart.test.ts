@@ -21,7 +21,10 @@ describe('usage chart layout', () => {
     const { bottom, top } = layout.plot;
     const perUnit = (bottom - top) / 10;
     const day2 = layout.bars.filter((bar) => bar.day === '2026-11-20');
-    expect(day2.map((bar) => [bar.seriesId, bar.height])).toEqual([['photoroom:edit', 5 * perUnit], ['withoutbg:cutout', 3 * perUnit]]);
+    expect(day2.map((bar) => [bar.seriesId, bar.height])).toEqual([
+      ['photoroom:edit', 5 * perUnit],
+      ['withoutbg:cutout', 3 * perUnit],
+    ]);
     expect(day2[0]!.y + day2[0]!.height).toBeCloseTo(bottom);
     expect(day2[1]!.y + day2[1]!.height).toBeCloseTo(day2[0]!.y);
     expect(layout.bars.filter((bar) => bar.day === '2026-11-19')).toEqual([]);

@@ -56,10 +56,18 @@ async function openTab(extra: Partial<Parameters<typeof createCreditsCoordinator
 }
 
 const image = () => subjectOnWhite(40, 30);
-let keys: { pr: KeyRef & { adapter: PhotoRoomAdapter }; rbg: KeyRef & { adapter: RemoveBgAdapter }; wbg: KeyRef & { adapter: WithoutBgAdapter } };
+let keys: {
+  pr: KeyRef & { adapter: PhotoRoomAdapter };
+  rbg: KeyRef & { adapter: RemoveBgAdapter };
+  wbg: KeyRef & { adapter: WithoutBgAdapter };
+};
 
 beforeEach(async () => {
-  [photoroom, removebg, withoutbg] = await Promise.all([startFakeProvider('photoroom'), startFakeProvider('removebg', { exposeHeaders: true }), startFakeProvider('withoutbg')]);
+  [photoroom, removebg, withoutbg] = await Promise.all([
+    startFakeProvider('photoroom'),
+    startFakeProvider('removebg', { exposeHeaders: true }),
+    startFakeProvider('withoutbg'),
+  ]);
   photoroom.setBalance(PR_KEY, 100);
   photoroom.setBalance(PR_KEY, 83);
   removebg.setCredits(RBG_KEY, { subscription: 40, payg: 10, enterprise: 0, freeCalls: 50 });
@@ -69,9 +77,25 @@ beforeEach(async () => {
   channelName = `credits-${dbCounter}-${Math.random()}`;
   locks = inProcessLocks();
   keys = {
-    pr: { keyId: 'key-pr', provider: 'photoroom', plan: 'basic', secret: PR_KEY, adapter: new PhotoRoomAdapter({ segmentBase: photoroom.url, imageApiBase: photoroom.url, isOnline: () => true }) },
-    rbg: { keyId: 'key-rbg', provider: 'removebg', secret: RBG_KEY, adapter: new RemoveBgAdapter({ base: removebg.url, isOnline: () => true }) },
-    wbg: { keyId: 'key-wbg', provider: 'withoutbg', secret: WBG_KEY, adapter: new WithoutBgAdapter({ base: withoutbg.url, isOnline: () => true }) },
+    pr: {
+      keyId: 'key-pr',
+      provider: 'photoroom',
+      plan: 'basic',
+      secret: PR_KEY,
+      adapter: new PhotoRoomAdapter({ segmentBase: photoroom.url, imageApiBase: photoroom.url, isOnline: () => true }),
+    },
+    rbg: {
+      keyId: 'key-rbg',
+      provider: 'removebg',
+      secret: RBG_KEY,
+      adapter: new RemoveBgAdapter({ base: removebg.url, isOnline: () => true }),
+    },
+    wbg: {
+      keyId: 'key-wbg',
+      provider: 'withoutbg',
+      secret: WBG_KEY,
+      adapter: new WithoutBgAdapter({ base: withoutbg.url, isOnline: () => true }),
+    },
   };
 });
 
@@ -85,7 +109,8 @@ afterEach(async () => {
 
 const accountCalls = (fake: { requests: Array<{ method: string; path: string }> }) =>
   fake.requests.filter((request) => request.method === 'GET').length;
-const balanceOf = (coordinator: CreditsCoordinator, keyId: string) => coordinator.view().accounts.find((account) => account.keyId === keyId)?.available;
+const balanceOf = (coordinator: CreditsCoordinator, keyId: string) =>
+  coordinator.view().accounts.find((account) => account.keyId === keyId)?.available;
 
 describe('credits coordinator against the fake providers', () => {
   it('checks the balance when a key is added and words the preflight from it', async () => {
@@ -188,7 +213,9 @@ describe('credits coordinator against the fake providers', () => {
     const call = tab.paidCall({ ...keys.pr, request: { op: 'segment', image: image() }, signal: controller.signal });
     controller.abort(new DOMException('Cancelled', 'AbortError'));
     await expect(call).rejects.toThrow('Cancelled');
-    expect(tab.view().ledger.filter((entry) => entry.kind === 'call')).toEqual([expect.objectContaining({ outcome: 'error', errorKind: 'cancelled', charged: 0 })]);
+    expect(tab.view().ledger.filter((entry) => entry.kind === 'call')).toEqual([
+      expect.objectContaining({ outcome: 'error', errorKind: 'cancelled', charged: 0 }),
+    ]);
     expect(photoroom.requests.filter((request) => request.method === 'POST')).toEqual([]);
     expect(balanceOf(tab, 'key-pr')).toBe(83);
   });
@@ -234,7 +261,8 @@ describe('credits coordinator against the fake providers', () => {
   it('refuses with the wait when the rate limit would hold a call longer than allowed', async () => {
     const tab = await openTab({ maxRateWaitMs: 0 });
     await tab.addKey(keys.wbg);
-    for (let index = 0; index < 6; index++) expect((await tab.paidCall({ ...keys.wbg, request: { op: 'alpha', image: image() } })).status).toBe('done');
+    for (let index = 0; index < 6; index++)
+      expect((await tab.paidCall({ ...keys.wbg, request: { op: 'alpha', image: image() } })).status).toBe('done');
     const held = await tab.paidCall({ ...keys.wbg, request: { op: 'alpha', image: image() } });
     expect(held).toMatchObject({ status: 'blocked', reason: 'rate-limit' });
     expect(held.status === 'blocked' && held.message).toMatch(/allows only 7 requests per 60 s with one key; the next one fits in \d+ s/);
@@ -268,7 +296,10 @@ describe('credits coordinator against the fake providers', () => {
     await tabA.addKey(keys.pr);
     await tabB.reload();
     const calls = Array.from({ length: 12 }, (_, index) =>
-      (index % 2 ? tabA : tabB).paidCall({ ...keys.pr, request: index % 3 ? { op: 'segment', image: image() } : { op: 'edit', image: image() } }),
+      (index % 2 ? tabA : tabB).paidCall({
+        ...keys.pr,
+        request: index % 3 ? { op: 'segment', image: image() } : { op: 'edit', image: image() },
+      }),
     );
     const results = await Promise.all(calls);
     expect(results.every((result) => result.status === 'done')).toBe(true);
@@ -300,7 +331,11 @@ describe('credits coordinator against the fake providers', () => {
     await tabA.addKey(keys.rbg);
     advance(60_000);
     removebg.clearRequests();
-    const [first, second, [third]] = await Promise.all([tabA.refresh(keys.rbg, 'user'), tabB.refresh(keys.rbg, 'user'), tabB.refreshStale([keys.rbg])]);
+    const [first, second, [third]] = await Promise.all([
+      tabA.refresh(keys.rbg, 'user'),
+      tabB.refresh(keys.rbg, 'user'),
+      tabB.refreshStale([keys.rbg]),
+    ]);
     expect([first, second, third].filter((outcome) => outcome?.status === 'refreshed')).toHaveLength(1);
     expect(accountCalls(removebg)).toBe(1);
   });
@@ -342,7 +377,20 @@ describe('credits coordinator against the fake providers', () => {
     const store = tabs[0]!.store;
     // A tab that started a call and vanished: its in-flight entry is all that remains.
     await store.update('key-wbg', (account, open) => ({
-      entries: [{ id: 'ghost', keyId: 'key-wbg', provider: 'withoutbg', kind: 'call', at: clock.now(), operation: 'cutout', unit: 'credit', expectedCost: 1, charged: 0, outcome: 'in-flight' }],
+      entries: [
+        {
+          id: 'ghost',
+          keyId: 'key-wbg',
+          provider: 'withoutbg',
+          kind: 'call',
+          at: clock.now(),
+          operation: 'cutout',
+          unit: 'credit',
+          expectedCost: 1,
+          charged: 0,
+          outcome: 'in-flight',
+        },
+      ],
       value: [account, open],
     }));
     withoutbg.setBalance(WBG_KEY, 19); // the server did bill it

@@ -15,22 +15,49 @@ const NOW = Date.UTC(2026, 10, 21, 12);
 const utc = (instant: number) => new Date(instant).toISOString();
 
 function photoroom(available: number, subscription: number): KeyAccount {
-  return { ...newAccount('pr', 'photoroom', 'image', 'basic'), available, reported: { unit: 'image', available, subscription, plan: 'basic', source: '/v2/account', at: NOW } };
+  return {
+    ...newAccount('pr', 'photoroom', 'image', 'basic'),
+    available,
+    reported: { unit: 'image', available, subscription, plan: 'basic', source: '/v2/account', at: NOW },
+  };
 }
 
 function withoutbg(available: number, expiresAt: string): KeyAccount {
-  return { ...newAccount('wb', 'withoutbg', 'credit'), available, reported: { unit: 'credit', available, expiresAt, source: '/available-credit', at: NOW } };
+  return {
+    ...newAccount('wb', 'withoutbg', 'credit'),
+    available,
+    reported: { unit: 'credit', available, expiresAt, source: '/available-credit', at: NOW },
+  };
 }
 
 function spend(at: number, charged: number, extra: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { id: `e${at}${charged}`, keyId: 'wb', provider: 'withoutbg', kind: 'call', at, operation: 'cutout', unit: 'credit', expectedCost: charged, charged, outcome: 'success', source: 'price-table', ...extra };
+  return {
+    id: `e${at}${charged}`,
+    keyId: 'wb',
+    provider: 'withoutbg',
+    kind: 'call',
+    at,
+    operation: 'cutout',
+    unit: 'credit',
+    expectedCost: charged,
+    charged,
+    outcome: 'success',
+    source: 'price-table',
+    ...extra,
+  };
 }
 
 describe('alerts', () => {
   it('fires at 80 % and at 100 % of the subscription used, not before', () => {
     expect(computeAlerts([photoroom(21, 100)], NOW)).toEqual([]);
     const at80 = computeAlerts([photoroom(20, 100)], NOW);
-    expect(at80).toEqual([expect.objectContaining({ kind: 'subscription-80', severity: 'warning', message: 'PhotoRoom: 80 % of the subscription is used (80 of 100 images).' })]);
+    expect(at80).toEqual([
+      expect.objectContaining({
+        kind: 'subscription-80',
+        severity: 'warning',
+        message: 'PhotoRoom: 80 % of the subscription is used (80 of 100 images).',
+      }),
+    ]);
     expect(computeAlerts([photoroom(0.2, 100)], NOW).map((alert) => alert.kind)).toEqual(['subscription-80']);
     const at100 = computeAlerts([photoroom(0, 100)], NOW);
     expect(at100).toEqual([expect.objectContaining({ kind: 'subscription-100', severity: 'critical' })]);
@@ -45,7 +72,13 @@ describe('alerts', () => {
   it('fires the low-balance alert at the user’s threshold', () => {
     const account = { ...withoutbg(6, '2099-01-01T00:00:00.000Z'), lowBalanceThreshold: 5 };
     expect(computeAlerts([account], NOW)).toEqual([]);
-    expect(computeAlerts([{ ...account, available: 5 }], NOW)).toEqual([expect.objectContaining({ kind: 'low-balance', severity: 'warning', message: 'withoutBG: 5 credits left, at or below your alert level of 5.' })]);
+    expect(computeAlerts([{ ...account, available: 5 }], NOW)).toEqual([
+      expect.objectContaining({
+        kind: 'low-balance',
+        severity: 'warning',
+        message: 'withoutBG: 5 credits left, at or below your alert level of 5.',
+      }),
+    ]);
     expect(computeAlerts([{ ...account, available: 0 }], NOW)[0]).toMatchObject({ kind: 'low-balance', severity: 'critical' });
   });
 
@@ -64,7 +97,8 @@ describe('alerts', () => {
 
   it('shows the expiry in the local zone and in UTC', () => {
     const message = computeAlerts([withoutbg(3, '2026-12-01T23:30:00.000Z')], Date.parse('2026-11-28T00:00:00Z'), {
-      formatDate: (instant) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' }).format(instant),
+      formatDate: (instant) =>
+        new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' }).format(instant),
     })[0]!.message;
     expect(message).toBe('withoutBG: your 3 credits expire on 2 Dec 2026, 08:30 (2026-12-01 23:30 UTC), in 4 days.');
   });
@@ -73,14 +107,21 @@ describe('alerts', () => {
     const account = photoroom(20, 100);
     const [alert] = computeAlerts([account], NOW);
     expect(computeAlerts([{ ...account, dismissedAlerts: [alert!.id] }], NOW)).toEqual([]);
-    expect(computeAlerts([{ ...account, available: 0, dismissedAlerts: [alert!.id] }], NOW).map((found) => found.kind)).toEqual(['subscription-100']);
+    expect(computeAlerts([{ ...account, available: 0, dismissedAlerts: [alert!.id] }], NOW).map((found) => found.kind)).toEqual([
+      'subscription-100',
+    ]);
   });
 });
 
 describe('forecast and daily usage', () => {
   it('projects the run-out at the pace of the last 7 days', () => {
     const account = withoutbg(30, '2099-01-01T00:00:00.000Z');
-    const entries = [spend(NOW - 6 * DAY, 10), spend(NOW - 3 * DAY, 20), spend(NOW - 30 * DAY, 500), spend(NOW - DAY, 0, { outcome: 'error' })];
+    const entries = [
+      spend(NOW - 6 * DAY, 10),
+      spend(NOW - 3 * DAY, 20),
+      spend(NOW - 30 * DAY, 500),
+      spend(NOW - DAY, 0, { outcome: 'error' }),
+    ];
     const forecast = forecastRunOut(account, entries, NOW);
     expect(forecast).toMatchObject({ perDay: 5, basisDays: 6, daysLeft: 6, runOutAt: NOW + 6 * DAY, expiresFirst: false });
   });
@@ -122,14 +163,21 @@ describe('forecast and daily usage', () => {
 
 describe('CSV export', () => {
   it('writes every entry with a header row, UTC times and quoted text', () => {
-    const csv = ledgerToCsv([
-      spend(Date.UTC(2026, 10, 21, 10), 1, { id: 'b', resultId: 'r-2', balanceAfter: 9 }),
-      spend(Date.UTC(2026, 10, 21, 9), 0, { id: 'a', outcome: 'error', errorKind: 'out-of-credits', note: 'Failed, "nothing" charged' }),
-      spend(Date.UTC(2026, 10, 21, 11), 0, { id: 'c', outcome: 'pending', expectedCost: 1 }),
-    ], (keyId) => (keyId === 'wb' ? '=HYPERLINK("x")' : keyId));
+    const csv = ledgerToCsv(
+      [
+        spend(Date.UTC(2026, 10, 21, 10), 1, { id: 'b', resultId: 'r-2', balanceAfter: 9 }),
+        spend(Date.UTC(2026, 10, 21, 9), 0, { id: 'a', outcome: 'error', errorKind: 'out-of-credits', note: 'Failed, "nothing" charged' }),
+        spend(Date.UTC(2026, 10, 21, 11), 0, { id: 'c', outcome: 'pending', expectedCost: 1 }),
+      ],
+      (keyId) => (keyId === 'wb' ? '=HYPERLINK("x")' : keyId),
+    );
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('time_utc,key_id,provider,kind,operation,size,plan,unit,expected_cost,charged,source,outcome,error,balance_after,result_id,note');
-    expect(lines[1]).toBe(`2026-11-21T09:00:00.000Z,"'=HYPERLINK(""x"")",withoutbg,call,cutout,,,credit,0,0,price-table,error,out-of-credits,,,"Failed, ""nothing"" charged"`);
+    expect(lines[0]).toBe(
+      'time_utc,key_id,provider,kind,operation,size,plan,unit,expected_cost,charged,source,outcome,error,balance_after,result_id,note',
+    );
+    expect(lines[1]).toBe(
+      `2026-11-21T09:00:00.000Z,"'=HYPERLINK(""x"")",withoutbg,call,cutout,,,credit,0,0,price-table,error,out-of-credits,,,"Failed, ""nothing"" charged"`,
+    );
     expect(lines[2]).toBe(`2026-11-21T10:00:00.000Z,"'=HYPERLINK(""x"")",withoutbg,call,cutout,,,credit,1,1,price-table,success,,9,r-2,`);
     // A pending call has no charged figure yet.
     expect(lines[3]!.split(',')[9]).toBe('');
@@ -141,27 +189,53 @@ describe('credit-aware routing', () => {
   const pr = new PhotoRoomAdapter();
   const rbg = new RemoveBgAdapter();
   const wbg = new WithoutBgAdapter();
-  const candidate = (keyId: string, prices: RouteCandidate['prices'], provider: RouteCandidate['provider'], available: number | undefined, extra: Partial<RouteCandidate> = {}): RouteCandidate => {
+  const candidate = (
+    keyId: string,
+    prices: RouteCandidate['prices'],
+    provider: RouteCandidate['provider'],
+    available: number | undefined,
+    extra: Partial<RouteCandidate> = {},
+  ): RouteCandidate => {
     const account = newAccount(keyId, provider, provider === 'photoroom' ? 'image' : 'credit', extra.plan);
     if (available !== undefined) account.available = available;
     return { keyId, provider, prices, account: available === undefined ? undefined : account, open: [], ...extra };
   };
 
   it('proposes the cheapest key on the user’s plans that can pay', () => {
-    const choice = chooseRoute('cutout', [candidate('basic', pr, 'photoroom', 50, { plan: 'basic' }), candidate('plus', pr, 'photoroom', 50, { plan: 'plus' })], { online: true });
+    const choice = chooseRoute(
+      'cutout',
+      [candidate('basic', pr, 'photoroom', 50, { plan: 'basic' }), candidate('plus', pr, 'photoroom', 50, { plan: 'plus' })],
+      { online: true },
+    );
     expect(choice.pick?.keyId).toBe('basic');
     expect(choice.pick?.usd).toBeCloseTo(0.02);
-    expect(choice.ranked.map((route) => [route.keyId, route.cost])).toEqual([['basic', 1], ['plus', 0.2]]);
+    expect(choice.ranked.map((route) => [route.keyId, route.cost])).toEqual([
+      ['basic', 1],
+      ['plus', 0.2],
+    ]);
   });
 
   it('skips keys that cannot pay and keys that cannot do the operation', () => {
-    const choice = chooseRoute('ai-edit', [candidate('pr', pr, 'photoroom', 3, { plan: 'basic' }), candidate('rbg', rbg, 'removebg', 100), candidate('pr2', pr, 'photoroom', 9, { plan: 'basic' })], { online: true });
+    const choice = chooseRoute(
+      'ai-edit',
+      [
+        candidate('pr', pr, 'photoroom', 3, { plan: 'basic' }),
+        candidate('rbg', rbg, 'removebg', 100),
+        candidate('pr2', pr, 'photoroom', 9, { plan: 'basic' }),
+      ],
+      { online: true },
+    );
     expect(choice.pick?.keyId).toBe('pr2');
-    expect(choice.ranked.map((route) => [route.keyId, route.canPay])).toEqual([['pr2', true], ['pr', false]]);
+    expect(choice.ranked.map((route) => [route.keyId, route.canPay])).toEqual([
+      ['pr2', true],
+      ['pr', false],
+    ]);
   });
 
   it('compares units when a price in money is unknown, cheaper first', () => {
-    const choice = chooseRoute('cutout-preview', [candidate('wbg', wbg, 'withoutbg', 10), candidate('rbg', rbg, 'removebg', 10)], { online: true });
+    const choice = chooseRoute('cutout-preview', [candidate('wbg', wbg, 'withoutbg', 10), candidate('rbg', rbg, 'removebg', 10)], {
+      online: true,
+    });
     expect(choice.pick).toMatchObject({ keyId: 'rbg', cost: 0.25, size: 'preview' });
   });
 
@@ -175,7 +249,9 @@ describe('credit-aware routing', () => {
   });
 
   it('treats an unchecked balance as possibly able to pay, after the checked ones', () => {
-    const choice = chooseRoute('cutout', [candidate('new', wbg, 'withoutbg', undefined), candidate('old', wbg, 'withoutbg', 4)], { online: true });
+    const choice = chooseRoute('cutout', [candidate('new', wbg, 'withoutbg', undefined), candidate('old', wbg, 'withoutbg', 4)], {
+      online: true,
+    });
     expect(choice.ranked.map((route) => route.keyId)).toEqual(['old', 'new']);
   });
 });

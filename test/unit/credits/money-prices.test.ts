@@ -20,7 +20,13 @@ const withoutbg = new WithoutBgAdapter();
 const BEFORE = Date.parse('2026-11-30T12:00:00Z');
 const AFTER = Date.parse('2026-12-01T08:00:00Z');
 
-function funded(keyId: string, provider: KeyAccount['provider'], unit: KeyAccount['unit'], available: number | undefined, plan?: string): KeyAccount {
+function funded(
+  keyId: string,
+  provider: KeyAccount['provider'],
+  unit: KeyAccount['unit'],
+  available: number | undefined,
+  plan?: string,
+): KeyAccount {
   const account = newAccount(keyId, provider, unit, plan);
   return available === undefined ? account : { ...account, available, lastRefreshedAt: BEFORE };
 }
@@ -48,38 +54,79 @@ describe('a price known only in dollars (Leonardo.Ai)', () => {
     const entries: LedgerEntry[] = [];
     let current = account;
     for (const id of ['a', 'b']) {
-      const begun = beginCall(current, entries, { entryId: id, operation: 'remove-bg', unit: 'token', expectedCost: 0, costKnown: false, sandbox: false, weight: 1 }, BEFORE, spec);
+      const begun = beginCall(
+        current,
+        entries,
+        { entryId: id, operation: 'remove-bg', unit: 'token', expectedCost: 0, costKnown: false, sandbox: false, weight: 1 },
+        BEFORE,
+        spec,
+      );
       if (!begun.ok) throw new Error('blocked');
-      const done = finishCall(begun.account, begun.entry, { kind: 'success', watermarked: false, reportedCost: { amount: 0.1047, unit: 'DOLLARS' } }, BEFORE + 1);
+      const done = finishCall(
+        begun.account,
+        begun.entry,
+        { kind: 'success', watermarked: false, reportedCost: { amount: 0.1047, unit: 'DOLLARS' } },
+        BEFORE + 1,
+      );
       expect(done.entries[0]).toMatchObject({ outcome: 'unpriced', charged: 0, reportedCost: { amount: 0.1047, unit: 'DOLLARS' } });
       expect(done.account.refreshWanted).toBe('unpriced');
       current = done.account;
       entries.push(done.entries[0]!);
     }
     expect(current.available).toBe(5000);
-    const settled = applyRefresh(current, entries, reportedFrom({ provider: 'leonardo', unit: 'token', available: 4791, source: '/me' }, BEFORE + 60_000), { newEntryId: 'x' }, BEFORE + 60_000);
+    const settled = applyRefresh(
+      current,
+      entries,
+      reportedFrom({ provider: 'leonardo', unit: 'token', available: 4791, source: '/me' }, BEFORE + 60_000),
+      { newEntryId: 'x' },
+      BEFORE + 60_000,
+    );
     expect(settled.entries.map((entry) => [entry.id, entry.outcome, entry.charged])).toEqual([
       ['a', 'success', 104.5],
       ['b', 'success', 104.5],
     ]);
     expect(settled.account.available).toBe(4791);
     // When the balance did not fall (a refund, a free call), they took nothing and no correction is invented.
-    const unchanged = applyRefresh(current, entries, reportedFrom({ provider: 'leonardo', unit: 'token', available: 5000, source: '/me' }, BEFORE + 60_000), { newEntryId: 'y' }, BEFORE + 60_000);
+    const unchanged = applyRefresh(
+      current,
+      entries,
+      reportedFrom({ provider: 'leonardo', unit: 'token', available: 5000, source: '/me' }, BEFORE + 60_000),
+      { newEntryId: 'y' },
+      BEFORE + 60_000,
+    );
     expect(unchanged.entries.map((entry) => entry.charged)).toEqual([0, 0]);
     expect(unchanged.entries.some((entry) => entry.kind === 'correction')).toBe(false);
   });
 
   it('is ranked by money against PhotoRoom, and after known unit prices when money is not comparable', () => {
-    const candidate = (keyId: string, provider: RouteCandidate['provider'], prices: RouteCandidate['prices'], unit: KeyAccount['unit'], available: number, plan?: string): RouteCandidate => ({
+    const candidate = (
+      keyId: string,
+      provider: RouteCandidate['provider'],
+      prices: RouteCandidate['prices'],
+      unit: KeyAccount['unit'],
+      available: number,
+      plan?: string,
+    ): RouteCandidate => ({
       keyId,
       provider,
       prices,
       account: funded(keyId, provider, unit, available, plan),
       open: [],
     });
-    const money = chooseRoute('cutout', [candidate('leo', 'leonardo', leonardo, 'token', 5000), candidate('pr', 'photoroom', photoroom, 'image', 10, 'basic')], { online: true, now: BEFORE });
-    expect(money.ranked.map((route) => [route.keyId, route.usd])).toEqual([['pr', 0.02], ['leo', 0.1047]]);
-    const units = chooseRoute('cutout', [candidate('leo', 'leonardo', leonardo, 'token', 5000), candidate('wbg', 'withoutbg', withoutbg, 'credit', 10)], { online: true, now: BEFORE });
+    const money = chooseRoute(
+      'cutout',
+      [candidate('leo', 'leonardo', leonardo, 'token', 5000), candidate('pr', 'photoroom', photoroom, 'image', 10, 'basic')],
+      { online: true, now: BEFORE },
+    );
+    expect(money.ranked.map((route) => [route.keyId, route.usd])).toEqual([
+      ['pr', 0.02],
+      ['leo', 0.1047],
+    ]);
+    const units = chooseRoute(
+      'cutout',
+      [candidate('leo', 'leonardo', leonardo, 'token', 5000), candidate('wbg', 'withoutbg', withoutbg, 'credit', 10)],
+      { online: true, now: BEFORE },
+    );
     expect(units.pick?.keyId).toBe('wbg');
     const broke = chooseRoute('cutout', [candidate('leo', 'leonardo', leonardo, 'token', 0)], { online: true, now: BEFORE });
     expect(broke.onDevice).toBe(true);
@@ -88,8 +135,20 @@ describe('a price known only in dollars (Leonardo.Ai)', () => {
 
 describe('routing and remove.bg’s closing', () => {
   it('never proposes remove.bg from 2026-12-01T08:00Z, whatever its balance', () => {
-    const rbg: RouteCandidate = { keyId: 'rbg', provider: 'removebg', prices: removebg, account: funded('rbg', 'removebg', 'credit', 500), open: [] };
-    const leo: RouteCandidate = { keyId: 'leo', provider: 'leonardo', prices: leonardo, account: funded('leo', 'leonardo', 'token', 100), open: [] };
+    const rbg: RouteCandidate = {
+      keyId: 'rbg',
+      provider: 'removebg',
+      prices: removebg,
+      account: funded('rbg', 'removebg', 'credit', 500),
+      open: [],
+    };
+    const leo: RouteCandidate = {
+      keyId: 'leo',
+      provider: 'leonardo',
+      prices: leonardo,
+      account: funded('leo', 'leonardo', 'token', 100),
+      open: [],
+    };
     expect(chooseRoute('cutout', [rbg, leo], { online: true, now: AFTER - 1 }).pick?.keyId).toBe('rbg');
     const after = chooseRoute('cutout', [rbg, leo], { online: true, now: AFTER });
     expect(after.pick?.keyId).toBe('leo');
@@ -98,7 +157,16 @@ describe('routing and remove.bg’s closing', () => {
   });
 
   it('blocks a remove.bg preflight after the date with the successor named', () => {
-    const check = preflight({ provider: 'removebg', prices: removebg, account: funded('rbg', 'removebg', 'credit', 5), open: [], op: 'removebg', size: 'full', sandbox: false, now: AFTER });
+    const check = preflight({
+      provider: 'removebg',
+      prices: removebg,
+      account: funded('rbg', 'removebg', 'credit', 5),
+      open: [],
+      op: 'removebg',
+      size: 'full',
+      sandbox: false,
+      now: AFTER,
+    });
     expect(check).toMatchObject({ status: 'blocked', reason: 'retired' });
     expect(check.blockedMessage).toMatch(/Leonardo\.Ai/);
   });
@@ -110,12 +178,22 @@ describe('PhotoRoom plan names without published prices', () => {
     const check = preflight({ provider: 'photoroom', prices: photoroom, account, open: [], op: 'edit', sandbox: false, now: BEFORE });
     expect(check.status).toBe('ok');
     expect(check.cost).toBe(5);
-    expect(check.sentence).toBe('Uses 5 of your 40 images (plan assumed: Basic, the dearer known prices (your plan “free” has none published): an AI edit costs 5).');
+    expect(check.sentence).toBe(
+      'Uses 5 of your 40 images (plan assumed: Basic, the dearer known prices (your plan “free” has none published): an AI edit costs 5).',
+    );
     expect(costInWords(photoroom, 'segment', { plan: 'enterprise', available: 40 })).toBe('1 image (priced as Basic) · 40 images left');
   });
 
   it('a sandbox key is free whatever the plan, checked before any price', () => {
-    const check = preflight({ provider: 'photoroom', prices: photoroom, account: funded('pr', 'photoroom', 'image', 0, 'enterprise'), open: [], op: 'edit', sandbox: true, now: BEFORE });
+    const check = preflight({
+      provider: 'photoroom',
+      prices: photoroom,
+      account: funded('pr', 'photoroom', 'image', 0, 'enterprise'),
+      open: [],
+      op: 'edit',
+      sandbox: true,
+      now: BEFORE,
+    });
     expect(check).toMatchObject({ status: 'ok', cost: 0 });
     expect(check.sentence).toMatch(/^Free: a sandbox key/);
   });

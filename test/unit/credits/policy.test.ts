@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
 import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
 import { beginCall, markRefreshAttempt, newAccount } from '../../../src/credits/logic/balance.ts';
-import { decideRefresh, processingReserve, processingWait, requestWeight, waitForSlot, windowUsage } from '../../../src/credits/logic/policy.ts';
+import {
+  decideRefresh,
+  processingReserve,
+  processingWait,
+  requestWeight,
+  waitForSlot,
+  windowUsage,
+} from '../../../src/credits/logic/policy.ts';
 import type { KeyAccount, LedgerEntry } from '../../../src/credits/logic/types.ts';
 
 const WBG = new WithoutBgAdapter().rateLimit;
@@ -16,7 +23,13 @@ function clock(start = T0) {
 }
 
 function checked(at: number): KeyAccount {
-  return { ...newAccount('k', 'withoutbg', 'credit'), available: 50, lastRefreshedAt: at, lastRefreshAttemptAt: at, requests: [{ at, weight: 1 }] };
+  return {
+    ...newAccount('k', 'withoutbg', 'credit'),
+    available: 50,
+    lastRefreshedAt: at,
+    lastRefreshAttemptAt: at,
+    requests: [{ at, weight: 1 }],
+  };
 }
 
 describe('sliding-window request budget', () => {
@@ -83,7 +96,13 @@ describe('refresh policy', () => {
 
   it('waits while a call is in flight, so a snapshot never half-includes a call', () => {
     const account = checked(T0 - 100_000);
-    const begun = beginCall(account, [], { entryId: 'a', operation: 'cutout', unit: 'credit', expectedCost: 1, sandbox: false, weight: 1 }, T0, WBG);
+    const begun = beginCall(
+      account,
+      [],
+      { entryId: 'a', operation: 'cutout', unit: 'credit', expectedCost: 1, sandbox: false, weight: 1 },
+      T0,
+      WBG,
+    );
     if (!begun.ok) throw new Error('should start');
     const open: LedgerEntry[] = [begun.entry];
     expect(decideRefresh(begun.account, open, 'user', T0 + 1000, WBG)).toEqual({ run: false, why: 'in-flight', retryAt: T0 + 180_000 });
@@ -93,12 +112,19 @@ describe('refresh policy', () => {
 
   it('gives processing the rate budget first: a routine refresh leaves the reserve, an urgent one may use it', () => {
     const time = clock(T0 + 100_000);
-    const account = { ...checked(T0), requests: Array.from({ length: 6 }, (_, index) => ({ at: time.now() - 1000 * (6 - index), weight: 1 })) };
+    const account = {
+      ...checked(T0),
+      requests: Array.from({ length: 6 }, (_, index) => ({ at: time.now() - 1000 * (6 - index), weight: 1 })),
+    };
     expect(decideRefresh(account, [], 'stale', time.now(), WBG)).toMatchObject({ run: false, why: 'rate-limit' });
     expect(decideRefresh(account, [], 'user', time.now(), WBG)).toMatchObject({ run: false, why: 'rate-limit' });
     expect(decideRefresh(account, [], 'after-refusal', time.now(), WBG)).toEqual({ run: true });
     const full = { ...account, requests: [...account.requests, { at: time.now(), weight: 1 }] };
-    expect(decideRefresh(full, [], 'after-refusal', time.now(), WBG)).toMatchObject({ run: false, why: 'rate-limit', retryAt: time.now() - 6000 + 60_000 });
+    expect(decideRefresh(full, [], 'after-refusal', time.now(), WBG)).toMatchObject({
+      run: false,
+      why: 'rate-limit',
+      retryAt: time.now() - 6000 + 60_000,
+    });
   });
 
   it('respects a 429 on the account endpoint', () => {

@@ -12,7 +12,15 @@ const withoutbg = new WithoutBgAdapter();
 
 // The published prices (providers.md §1e, §2d, withoutBG credits page), written out independently
 // of the adapters so a wrong declaration fails here.
-const TABLE: Array<{ provider: string; adapter: typeof photoroom | typeof removebg | typeof withoutbg; plan?: string; op: string; size?: string; cost: number; unit: string }> = [
+const TABLE: Array<{
+  provider: string;
+  adapter: typeof photoroom | typeof removebg | typeof withoutbg;
+  plan?: string;
+  op: string;
+  size?: string;
+  cost: number;
+  unit: string;
+}> = [
   { provider: 'photoroom', adapter: photoroom, plan: 'basic', op: 'segment', size: 'preview', cost: 1, unit: 'image' },
   { provider: 'photoroom', adapter: photoroom, plan: 'basic', op: 'segment', size: 'medium', cost: 1, unit: 'image' },
   { provider: 'photoroom', adapter: photoroom, plan: 'basic', op: 'segment', size: 'hd', cost: 1, unit: 'image' },
@@ -54,7 +62,13 @@ describe('price table: every provider × plan × operation × size', () => {
         const plans = Object.keys(operation.cost.byPlan ?? {});
         for (const size of sizes.length ? sizes : [undefined]) {
           for (const plan of plans.length ? plans : [undefined]) {
-            const covered = TABLE.some((row) => row.adapter === adapter && row.op === operation.op && (size === undefined || row.size === size) && (plan === undefined || row.plan === plan));
+            const covered = TABLE.some(
+              (row) =>
+                row.adapter === adapter &&
+                row.op === operation.op &&
+                (size === undefined || row.size === size) &&
+                (plan === undefined || row.plan === plan),
+            );
             expect(covered, `${adapter.id} ${operation.op} ${size} ${plan}`).toBe(true);
           }
         }
@@ -98,62 +112,144 @@ describe('preflight sentence', () => {
   }
 
   it('says what the call uses, of what, and why, as the issue words it', () => {
-    const check = preflight({ provider: 'photoroom', prices: photoroom, account: account('photoroom', 83, 'basic'), open: [], op: 'edit', sandbox: false, now });
+    const check = preflight({
+      provider: 'photoroom',
+      prices: photoroom,
+      account: account('photoroom', 83, 'basic'),
+      open: [],
+      op: 'edit',
+      sandbox: false,
+      now,
+    });
     expect(check.status).toBe('ok');
     expect(check.sentence).toBe('Uses 5 of your 83 images (Basic plan: an AI edit costs 5).');
     expect(check.stale).toBe(false);
   });
 
   it('words remove.bg sizes and withoutBG credits', () => {
-    expect(preflight({ provider: 'removebg', prices: removebg, account: account('removebg', 42.25), open: [], op: 'removebg', size: 'preview', sandbox: false, now }).sentence).toBe(
-      'Uses 0.25 of your 42.25 credits (remove.bg: a preview cutout (up to 0.25 MP) costs 0.25).',
-    );
-    expect(preflight({ provider: 'withoutbg', prices: withoutbg, account: account('withoutbg', 1), open: [], op: 'alpha', sandbox: false, now }).sentence).toBe(
-      'Uses 1 of your 1 credit (withoutBG: an alpha matte costs 1).',
-    );
-    expect(preflight({ provider: 'photoroom', prices: photoroom, account: account('photoroom', 10, 'plus'), open: [], op: 'segment', size: 'full', sandbox: false, now }).sentence).toBe(
-      'Uses 0.2 of your 10 images (Plus plan: a background removal costs 0.2).',
-    );
+    expect(
+      preflight({
+        provider: 'removebg',
+        prices: removebg,
+        account: account('removebg', 42.25),
+        open: [],
+        op: 'removebg',
+        size: 'preview',
+        sandbox: false,
+        now,
+      }).sentence,
+    ).toBe('Uses 0.25 of your 42.25 credits (remove.bg: a preview cutout (up to 0.25 MP) costs 0.25).');
+    expect(
+      preflight({ provider: 'withoutbg', prices: withoutbg, account: account('withoutbg', 1), open: [], op: 'alpha', sandbox: false, now })
+        .sentence,
+    ).toBe('Uses 1 of your 1 credit (withoutBG: an alpha matte costs 1).');
+    expect(
+      preflight({
+        provider: 'photoroom',
+        prices: photoroom,
+        account: account('photoroom', 10, 'plus'),
+        open: [],
+        op: 'segment',
+        size: 'full',
+        sandbox: false,
+        now,
+      }).sentence,
+    ).toBe('Uses 0.2 of your 10 images (Plus plan: a background removal costs 0.2).');
   });
 
   it('blocks with the on-device alternative when the balance cannot pay', () => {
-    const check = preflight({ provider: 'photoroom', prices: photoroom, account: account('photoroom', 3, 'basic'), open: [], op: 'edit', sandbox: false, now });
+    const check = preflight({
+      provider: 'photoroom',
+      prices: photoroom,
+      account: account('photoroom', 3, 'basic'),
+      open: [],
+      op: 'edit',
+      sandbox: false,
+      now,
+    });
     expect(check.status).toBe('blocked');
-    expect(check.blockedMessage).toBe('Not enough PhotoRoom images: an AI edit needs 5 and 3 are left (Basic plan). Nothing was sent. Top up your PhotoRoom account, or use the free on-device cutout.');
+    expect(check.blockedMessage).toBe(
+      'Not enough PhotoRoom images: an AI edit needs 5 and 3 are left (Basic plan). Nothing was sent. Top up your PhotoRoom account, or use the free on-device cutout.',
+    );
     expect(check.alternative).toBe('on-device');
   });
 
   it('holds back running and unsettled calls, and blocks when they would overspend', () => {
-    const open = [{ id: 'a', keyId: 'k1', provider: 'withoutbg' as const, kind: 'call' as const, at: now, operation: 'cutout', unit: 'credit' as const, expectedCost: 1, charged: 0, outcome: 'pending' as const }];
-    const check = preflight({ provider: 'withoutbg', prices: withoutbg, account: account('withoutbg', 1), open, op: 'cutout', sandbox: false, now });
+    const open = [
+      {
+        id: 'a',
+        keyId: 'k1',
+        provider: 'withoutbg' as const,
+        kind: 'call' as const,
+        at: now,
+        operation: 'cutout',
+        unit: 'credit' as const,
+        expectedCost: 1,
+        charged: 0,
+        outcome: 'pending' as const,
+      },
+    ];
+    const check = preflight({
+      provider: 'withoutbg',
+      prices: withoutbg,
+      account: account('withoutbg', 1),
+      open,
+      op: 'cutout',
+      sandbox: false,
+      now,
+    });
     expect(check.status).toBe('blocked');
     expect(check.spendable).toBe(0);
     expect(check.blockedMessage).toContain('1 credit more are held for calls that are running or may have been charged');
   });
 
   it('is free for sandbox keys, and flags a stale or unchecked balance', () => {
-    const sandbox = preflight({ provider: 'photoroom', prices: photoroom, account: account('photoroom', 0, 'basic'), open: [], op: 'edit', sandbox: true, now });
+    const sandbox = preflight({
+      provider: 'photoroom',
+      prices: photoroom,
+      account: account('photoroom', 0, 'basic'),
+      open: [],
+      op: 'edit',
+      sandbox: true,
+      now,
+    });
     expect(sandbox.status).toBe('ok');
     expect(sandbox.cost).toBe(0);
     expect(sandbox.sentence).toBe('Free: a sandbox key, so the result carries a watermark (Basic plan: an AI edit would cost 5).');
 
     const old = account('photoroom', 50, 'basic');
     old.lastRefreshedAt = now - 61_000;
-    expect(preflight({ provider: 'photoroom', prices: photoroom, account: old, open: [], op: 'edit', sandbox: false, now }).stale).toBe(true);
+    expect(preflight({ provider: 'photoroom', prices: photoroom, account: old, open: [], op: 'edit', sandbox: false, now }).stale).toBe(
+      true,
+    );
     old.lastRefreshedAt = now - 59_000;
-    expect(preflight({ provider: 'photoroom', prices: photoroom, account: old, open: [], op: 'edit', sandbox: false, now }).stale).toBe(false);
+    expect(preflight({ provider: 'photoroom', prices: photoroom, account: old, open: [], op: 'edit', sandbox: false, now }).stale).toBe(
+      false,
+    );
 
-    const unchecked = preflight({ provider: 'photoroom', prices: photoroom, account: undefined, open: [], op: 'edit', plan: 'plus', sandbox: false, now });
+    const unchecked = preflight({
+      provider: 'photoroom',
+      prices: photoroom,
+      account: undefined,
+      open: [],
+      op: 'edit',
+      plan: 'plus',
+      sandbox: false,
+      now,
+    });
     expect(unchecked).toMatchObject({ status: 'ok', stale: true });
     expect(unchecked.sentence).toBe('Uses 1 image; your PhotoRoom balance has not been checked yet (Plus plan: an AI edit costs 1).');
   });
 
   it('prefers the plan the provider reported over the key store’s, and says when a plan is assumed', () => {
     const reported = account('photoroom', 20, 'plus');
-    expect(preflight({ provider: 'photoroom', prices: photoroom, account: reported, open: [], op: 'edit', plan: 'basic', sandbox: false, now }).cost).toBe(1);
+    expect(
+      preflight({ provider: 'photoroom', prices: photoroom, account: reported, open: [], op: 'edit', plan: 'basic', sandbox: false, now })
+        .cost,
+    ).toBe(1);
     const unknown = account('photoroom', 20);
-    expect(preflight({ provider: 'photoroom', prices: photoroom, account: unknown, open: [], op: 'edit', sandbox: false, now }).sentence).toBe(
-      'Uses 5 of your 20 images (Basic plan assumed: an AI edit costs 5).',
-    );
+    expect(
+      preflight({ provider: 'photoroom', prices: photoroom, account: unknown, open: [], op: 'edit', sandbox: false, now }).sentence,
+    ).toBe('Uses 5 of your 20 images (Basic plan assumed: an AI edit costs 5).');
   });
 });

@@ -29,7 +29,11 @@ let now = 0;
 const clock = { now: () => now };
 const tabs: Array<{ coordinator: CreditsCoordinator; store: CreditsStore }> = [];
 let counter = 0;
-let keys: { rbg: KeyRef & { adapter: RemoveBgAdapter }; leo: KeyRef & { adapter: LeonardoAdapter }; sandbox: KeyRef & { adapter: PhotoRoomAdapter } };
+let keys: {
+  rbg: KeyRef & { adapter: RemoveBgAdapter };
+  leo: KeyRef & { adapter: LeonardoAdapter };
+  sandbox: KeyRef & { adapter: PhotoRoomAdapter };
+};
 
 async function openTab(): Promise<CreditsCoordinator> {
   const store = await openCreditsStore(`retirement-${++counter}`);
@@ -47,14 +51,28 @@ async function openTab(): Promise<CreditsCoordinator> {
 }
 
 beforeEach(async () => {
-  [removebg, leonardo, photoroom] = await Promise.all([startFakeProvider('removebg'), startFakeProvider('leonardo'), startFakeProvider('photoroom')]);
+  [removebg, leonardo, photoroom] = await Promise.all([
+    startFakeProvider('removebg'),
+    startFakeProvider('leonardo'),
+    startFakeProvider('photoroom'),
+  ]);
   removebg.setCredits(RBG_KEY, { subscription: 5, payg: 2 });
   leonardo.setBalanceUsd(LEO_KEY, 5);
   photoroom.setBalance('pr_live_key', 50);
   now = RETIREMENT - 3_600_000;
   keys = {
-    rbg: { keyId: 'key-rbg', provider: 'removebg', secret: RBG_KEY, adapter: new RemoveBgAdapter({ base: removebg.url, isOnline: () => true }) },
-    leo: { keyId: 'key-leo', provider: 'leonardo', secret: LEO_KEY, adapter: new LeonardoAdapter({ base: leonardo.url, isOnline: () => true }) },
+    rbg: {
+      keyId: 'key-rbg',
+      provider: 'removebg',
+      secret: RBG_KEY,
+      adapter: new RemoveBgAdapter({ base: removebg.url, isOnline: () => true }),
+    },
+    leo: {
+      keyId: 'key-leo',
+      provider: 'leonardo',
+      secret: LEO_KEY,
+      adapter: new LeonardoAdapter({ base: leonardo.url, isOnline: () => true }),
+    },
     sandbox: {
       keyId: 'key-sandbox',
       provider: 'photoroom',
@@ -113,24 +131,27 @@ describe('remove.bg, before and after 2026-12-01T08:00Z', () => {
     expect(tab.view().ledger.length).toBe(history);
   });
 
-  it.each([403, 410, 404] as const)('before the date, a host answering %s for a key that worked is taken as the closing', async (status) => {
-    const tab = await openTab();
-    await tab.addKey(keys.rbg);
-    removebg.configure({ closed: status });
-    const failed = await tab.paidCall({ ...keys.rbg, request: hd });
-    expect(failed.status).toBe('failed');
-    if (failed.status !== 'failed') return;
-    expect(failed.error.kind).toBe('retired');
-    expect(failed.error.message).toMatch(/Leonardo\.Ai/);
-    expect(failed.error.message).not.toMatch(/Copy the key again/);
-    expect(failed.entry).toMatchObject({ outcome: 'error', charged: 0 });
-    expect(account(tab, 'key-rbg')?.retirement).toMatchObject({ by: status === 403 ? 'refused' : 'gone', status });
-    // From then on it is not called again.
-    removebg.clearRequests();
-    now += 120_000;
-    expect(await tab.paidCall({ ...keys.rbg, request: hd })).toMatchObject({ status: 'blocked', reason: 'retired' });
-    expect(removebg.requests).toEqual([]);
-  });
+  it.each([403, 410, 404] as const)(
+    'before the date, a host answering %s for a key that worked is taken as the closing',
+    async (status) => {
+      const tab = await openTab();
+      await tab.addKey(keys.rbg);
+      removebg.configure({ closed: status });
+      const failed = await tab.paidCall({ ...keys.rbg, request: hd });
+      expect(failed.status).toBe('failed');
+      if (failed.status !== 'failed') return;
+      expect(failed.error.kind).toBe('retired');
+      expect(failed.error.message).toMatch(/Leonardo\.Ai/);
+      expect(failed.error.message).not.toMatch(/Copy the key again/);
+      expect(failed.entry).toMatchObject({ outcome: 'error', charged: 0 });
+      expect(account(tab, 'key-rbg')?.retirement).toMatchObject({ by: status === 403 ? 'refused' : 'gone', status });
+      // From then on it is not called again.
+      removebg.clearRequests();
+      now += 120_000;
+      expect(await tab.paidCall({ ...keys.rbg, request: hd })).toMatchObject({ status: 'blocked', reason: 'retired' });
+      expect(removebg.requests).toEqual([]);
+    },
+  );
 
   it('a key that never worked and is refused is just a rejected key', async () => {
     removebg.configure({ closed: 403 });
@@ -148,10 +169,16 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     expect(account(tab, 'key-leo')?.available).toBe(5000);
     const check = await tab.preflight({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
     expect(check.status).toBe('ok');
-    expect(check.sentence).toBe('Uses 1 image, about $0.10 (Leonardo.Ai bills each cutout in US dollars and reports the exact cost with the result); your balance: 5000 API credits.');
+    expect(check.sentence).toBe(
+      'Uses 1 image, about $0.10 (Leonardo.Ai bills each cutout in US dollars and reports the exact cost with the result); your balance: 5000 API credits.',
+    );
 
     const first = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
-    expect(first.status === 'done' && first.entry).toMatchObject({ outcome: 'unpriced', charged: 0, reportedCost: { amount: 0.1047, unit: 'DOLLARS' } });
+    expect(first.status === 'done' && first.entry).toMatchObject({
+      outcome: 'unpriced',
+      charged: 0,
+      reportedCost: { amount: 0.1047, unit: 'DOLLARS' },
+    });
     // The refresh right after waited for the 45 s gap; the next one settles both calls.
     now += 10_000;
     const second = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'b.png') });

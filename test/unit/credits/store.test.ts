@@ -17,7 +17,18 @@ afterEach(() => {
 });
 
 function entry(id: string, keyId: string, at: number, outcome: LedgerEntry['outcome']): LedgerEntry {
-  return { id, keyId, provider: 'withoutbg', kind: 'call', at, operation: 'cutout', unit: 'credit', expectedCost: 1, charged: outcome === 'success' ? 1 : 0, outcome };
+  return {
+    id,
+    keyId,
+    provider: 'withoutbg',
+    kind: 'call',
+    at,
+    operation: 'cutout',
+    unit: 'credit',
+    expectedCost: 1,
+    charged: outcome === 'success' ? 1 : 0,
+    outcome,
+  };
 }
 
 describe('IndexedDB credit store', () => {
@@ -53,7 +64,11 @@ describe('IndexedDB credit store', () => {
     const debit = (store: CreditsStore, index: number) =>
       store.update('k', (account) => {
         if (!account || account.available === undefined) throw new Error('missing account');
-        return { account: { ...account, available: account.available - 1 }, entries: [entry(`d${index}`, 'k', index, 'success')], value: account.available - 1 };
+        return {
+          account: { ...account, available: account.available - 1 },
+          entries: [entry(`d${index}`, 'k', index, 'success')],
+          value: account.available - 1,
+        };
       });
     const results = await Promise.all(Array.from({ length: 40 }, (_, index) => debit(index % 2 ? tabA : tabB, index)));
     expect(new Set(results).size).toBe(40);
@@ -64,16 +79,22 @@ describe('IndexedDB credit store', () => {
   it('writes nothing when the change throws', async () => {
     const store = await open();
     await store.update('k', () => ({ account: { ...newAccount('k', 'withoutbg', 'credit'), available: 5 }, value: undefined }));
-    await expect(store.update('k', () => {
-      throw new Error('refused');
-    })).rejects.toThrow('refused');
+    await expect(
+      store.update('k', () => {
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
     expect((await store.getAccount('k'))?.available).toBe(5);
   });
 
   it('forgets an account, keeping or dropping its history', async () => {
     const store = await open();
     for (const keyId of ['k1', 'k2']) {
-      await store.update(keyId, () => ({ account: newAccount(keyId, 'withoutbg', 'credit'), entries: [entry(`${keyId}-e`, keyId, 1, 'success')], value: undefined }));
+      await store.update(keyId, () => ({
+        account: newAccount(keyId, 'withoutbg', 'credit'),
+        entries: [entry(`${keyId}-e`, keyId, 1, 'success')],
+        value: undefined,
+      }));
     }
     await store.removeAccount('k1');
     expect(await store.getAccount('k1')).toBeUndefined();

@@ -61,7 +61,12 @@ describe('remove.bg retires on 2026-12-01T08:00Z', () => {
 
   it('is retired before the date when its answers showed it', () => {
     const evidence = { at: RETIREMENT - 5_000, by: 'gone' as const, status: 410 };
-    expect(providerStatus('removebg', RETIREMENT - 1_000, evidence)).toEqual({ state: 'retired', since: evidence.at, by: 'gone', successor: 'leonardo' });
+    expect(providerStatus('removebg', RETIREMENT - 1_000, evidence)).toEqual({
+      state: 'retired',
+      since: evidence.at,
+      by: 'gone',
+      successor: 'leonardo',
+    });
     // Evidence means nothing for a provider that announced no closing.
     expect(isRetired('photoroom', RETIREMENT - 1_000, evidence)).toBe(false);
   });
@@ -107,12 +112,18 @@ describe('no answer from a provider (a failed connection or a CORS refusal)', ()
 
 describe('error bodies of Leonardo.Ai', () => {
   it('reads GraphQL errors[], a bare array and {error,path,code}', () => {
-    expect(parseErrorBody('{"errors":[{"message":"not enough api tokens userId: u1","extensions":{"code":"BAD_REQUEST","statusCode":400,"path":"$"}}]}')).toEqual({
+    expect(
+      parseErrorBody(
+        '{"errors":[{"message":"not enough api tokens userId: u1","extensions":{"code":"BAD_REQUEST","statusCode":400,"path":"$"}}]}',
+      ),
+    ).toEqual({
       message: 'not enough api tokens userId: u1',
       code: 'BAD_REQUEST',
       status: 400,
     });
-    expect(parseErrorBody('[{"message":"Unknown key","extensions":{"code":"BAD_REQUEST","details":{"message":"Unknown key \\"strength\\""}}}]')).toEqual({
+    expect(
+      parseErrorBody('[{"message":"Unknown key","extensions":{"code":"BAD_REQUEST","details":{"message":"Unknown key \\"strength\\""}}}]'),
+    ).toEqual({
       message: 'Unknown key: Unknown key "strength"',
       code: 'BAD_REQUEST',
     });

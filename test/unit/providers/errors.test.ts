@@ -10,15 +10,19 @@ describe('parseErrorBody', () => {
   });
 
   it('reads PhotoRoom v2 {error:{message}} and {error:{detail}}', () => {
-    expect(parseErrorBody('{"error":{"message":"removeBackground must be boolean"}}')).toEqual({ message: 'removeBackground must be boolean' });
+    expect(parseErrorBody('{"error":{"message":"removeBackground must be boolean"}}')).toEqual({
+      message: 'removeBackground must be boolean',
+    });
     expect(parseErrorBody('{"error":{"detail":"API credits exhausted."}}')).toEqual({ message: 'API credits exhausted.' });
   });
 
   it('reads remove.bg {errors:[{title,code,detail}]}', () => {
-    expect(parseErrorBody('{"errors":[{"title":"File too large","code":"file_too_large","detail":"File exceeds limit of 22MB"}]}')).toEqual({
-      message: 'File too large: File exceeds limit of 22MB',
-      code: 'file_too_large',
-    });
+    expect(parseErrorBody('{"errors":[{"title":"File too large","code":"file_too_large","detail":"File exceeds limit of 22MB"}]}')).toEqual(
+      {
+        message: 'File too large: File exceeds limit of 22MB',
+        code: 'file_too_large',
+      },
+    );
   });
 
   it('reads withoutBG {detail} and FastAPI 422 arrays', () => {

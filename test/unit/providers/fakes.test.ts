@@ -61,7 +61,11 @@ describe('fake providers', () => {
     const fake = await startFakeProvider('withoutbg');
     closers.push(() => fake.close());
     fake.setBalance('k', 5);
-    const empty = await fetch(`${fake.url}/v1.0/image-without-background`, { method: 'POST', headers: { 'X-API-Key': 'k' }, body: new FormData() });
+    const empty = await fetch(`${fake.url}/v1.0/image-without-background`, {
+      method: 'POST',
+      headers: { 'X-API-Key': 'k' },
+      body: new FormData(),
+    });
     expect(empty.status).toBe(422);
     expect(await empty.json()).toEqual({ detail: [{ loc: ['body', 'file'], msg: 'Field required', type: 'missing' }] });
     const form = new FormData();

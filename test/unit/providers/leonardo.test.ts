@@ -90,15 +90,18 @@ describe('Leonardo.Ai sync remove-bg', () => {
     expect(result.reportedCost).toBeUndefined();
   });
 
-  it.each(['graphql-200', 'array-200', 'status'] as const)('an empty balance answered as %s is "out of credits", nothing debited', async (mode) => {
-    await start({ v2ErrorMode: mode });
-    fake.setBalanceUsd(KEY, 0.05);
-    const error = await failure(adapter.process(hd(), KEY));
-    expect(error.kind).toBe('out-of-credits');
-    expect(error.providerMessage).toMatch(/not enough api tokens/);
-    expect(error.message).toMatch(/^Out of credits: .*Nothing was charged/);
-    expect(fake.balanceUsd(KEY)).toBe(0.05);
-  });
+  it.each(['graphql-200', 'array-200', 'status'] as const)(
+    'an empty balance answered as %s is "out of credits", nothing debited',
+    async (mode) => {
+      await start({ v2ErrorMode: mode });
+      fake.setBalanceUsd(KEY, 0.05);
+      const error = await failure(adapter.process(hd(), KEY));
+      expect(error.kind).toBe('out-of-credits');
+      expect(error.providerMessage).toMatch(/not enough api tokens/);
+      expect(error.message).toMatch(/^Out of credits: .*Nothing was charged/);
+      expect(fake.balanceUsd(KEY)).toBe(0.05);
+    },
+  );
 
   it('an empty balance answered as a plain 400 {error,path,code} is "out of credits" too', async () => {
     await start({ balanceErrorMode: 'rest-400' });
@@ -188,7 +191,11 @@ describe('Leonardo.Ai sync remove-bg', () => {
     await start({ allowOrigin: false });
     const preflight = await fetch(`${fake.url}/api/rest/v2/generationssync`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:4173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'http://127.0.0.1:4173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -196,7 +203,12 @@ describe('Leonardo.Ai sync remove-bg', () => {
 
 describe('Leonardo.Ai GET /v1/me', () => {
   it('reports apiPaidTokens + apiSubscriptionTokens as the balance in API credits', async () => {
-    await expect(adapter.fetchAccount(KEY)).resolves.toEqual({ provider: 'leonardo', unit: 'token', available: 5000, source: '/api/rest/v1/me' });
+    await expect(adapter.fetchAccount(KEY)).resolves.toEqual({
+      provider: 'leonardo',
+      unit: 'token',
+      available: 5000,
+      source: '/api/rest/v1/me',
+    });
     fake.setCredits(KEY, { paid: 45_677, subscription: 13 });
     expect((await adapter.fetchAccount(KEY)).available).toBe(45_690);
     expect(fake.requests.at(-1)!.headers['authorization']).toBe(`Bearer ${KEY}`);

@@ -37,12 +37,28 @@ describe('requests the app sends', () => {
   it('turns the AI-edit form into PhotoRoom fields', () => {
     const image = new Blob(['x']);
     expect(aiEditRequest(image, 'a.png', DEFAULT_AI_EDIT)).toEqual({
-      op: 'edit', image, fileName: 'a.png', removeBackground: true, padding: '10%', outputSize: 'originalImage', exportFormat: 'png',
+      op: 'edit',
+      image,
+      fileName: 'a.png',
+      removeBackground: true,
+      padding: '10%',
+      outputSize: 'originalImage',
+      exportFormat: 'png',
     });
     const full = aiEditRequest(image, 'a.png', {
-      backgroundPrompt: '  on a beach ', shadow: 'ai.soft', relight: true, paddingPercent: 80, outputSize: '1080x1080',
+      backgroundPrompt: '  on a beach ',
+      shadow: 'ai.soft',
+      relight: true,
+      paddingPercent: 80,
+      outputSize: '1080x1080',
     });
-    expect(full).toMatchObject({ background: { prompt: 'on a beach' }, shadowMode: 'ai.soft', lightingMode: 'ai.auto', padding: '45%', outputSize: '1080x1080' });
+    expect(full).toMatchObject({
+      background: { prompt: 'on a beach' },
+      shadowMode: 'ai.soft',
+      lightingMode: 'ai.auto',
+      padding: '45%',
+      outputSize: '1080x1080',
+    });
   });
 });
 
@@ -57,7 +73,13 @@ describe('configurable base URLs', () => {
     expect(plain.ok).toBe(false);
   });
   it('refuses what cannot be a base URL', () => {
-    for (const bad of ['sdk.photoroom.com', 'ftp://x.example', 'https://u:p@x.example', 'https://x.example/?key=1', 'javascript:alert(1)']) {
+    for (const bad of [
+      'sdk.photoroom.com',
+      'ftp://x.example',
+      'https://u:p@x.example',
+      'https://x.example/?key=1',
+      'javascript:alert(1)',
+    ]) {
       expect(checkBaseUrl(bad).ok, bad).toBe(false);
     }
   });

@@ -17,7 +17,6 @@ afterEach(async () => {
   await fake.close();
 });
 
-
 describe('PhotoRoom Remove Background (/v1/segment)', () => {
   it('sends the documented multipart fields with x-api-key and returns a real cutout', async () => {
     const image = subjectOnWhite(40, 20);
@@ -180,7 +179,10 @@ describe('PhotoRoom Image Editing (/v2/edit)', () => {
   });
 
   it('strips the # from background.color, which v2 documents without it', async () => {
-    const result = await adapter.process({ op: 'edit', image: subjectOnWhite(20, 20), background: { color: '#0000FF' }, referenceBox: 'originalImage' }, KEY);
+    const result = await adapter.process(
+      { op: 'edit', image: subjectOnWhite(20, 20), background: { color: '#0000FF' }, referenceBox: 'originalImage' },
+      KEY,
+    );
     expect(fake.requests.at(-1)!.fields?.['background.color']).toBe('0000FF');
     expect(pixel(await decode(result.image), 0, 0)).toEqual([0, 0, 255, 255]);
   });

@@ -18,7 +18,6 @@ afterEach(async () => {
   await fake.close();
 });
 
-
 describe('remove.bg /v1.0/removebg', () => {
   it('sends image_file and the documented fields with X-Api-Key; reads the charge and size headers', async () => {
     const result = await adapter.process(

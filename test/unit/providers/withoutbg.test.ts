@@ -17,7 +17,6 @@ afterEach(async () => {
   await fake.close();
 });
 
-
 describe('withoutBG processing', () => {
   it('posts the file field with X-API-Key and gets a cutout at the input size', async () => {
     const result = await adapter.process({ op: 'cutout', image: subjectOnWhite(30, 20) }, KEY);

@@ -43,7 +43,14 @@ export function KeyBalance(props: KeyBalanceProps) {
         </span>
       </header>
       <p class="balance">
-        <Show when={props.account.available !== undefined} fallback={<span data-testid="key-balance-amount" data-value="">Not checked yet</span>}>
+        <Show
+          when={props.account.available !== undefined}
+          fallback={
+            <span data-testid="key-balance-amount" data-value="">
+              Not checked yet
+            </span>
+          }
+        >
           <span data-testid="key-balance-amount" data-value={String(props.account.available)}>
             {formatAmount(props.account.available!)}
           </span>{' '}
@@ -66,8 +73,7 @@ export function KeyBalance(props: KeyBalanceProps) {
           <p class="hint" data-testid="removebg-parts">
             Subscription {formatAmount(figures().subscription ?? 0)} · pay-as-you-go {formatAmount(figures().payg ?? 0)} · enterprise{' '}
             {formatAmount(figures().enterprise ?? 0)}
-            <Show when={figures().freeCalls !== undefined}> · {figures().freeCalls} free API calls this month</Show>
-            {' '}(as of the last check)
+            <Show when={figures().freeCalls !== undefined}> · {figures().freeCalls} free API calls this month</Show> (as of the last check)
           </p>
         )}
       </Show>
@@ -82,7 +88,9 @@ export function KeyBalance(props: KeyBalanceProps) {
         <p class="hint" data-testid="open-calls">
           <Show when={running() > 0}>{running()} running. </Show>
           <Show when={pending() > 0}>{pending()} interrupted call(s) may have been charged; the next balance check settles them. </Show>
-          <Show when={unpriced() > 0}>{unpriced()} finished call(s) were billed in dollars; the next balance check shows what they took.</Show>
+          <Show when={unpriced() > 0}>
+            {unpriced()} finished call(s) were billed in dollars; the next balance check shows what they took.
+          </Show>
         </p>
       </Show>
       <Show when={props.forecast && props.forecast.perDay > 0 ? props.forecast : undefined}>
@@ -97,25 +105,25 @@ export function KeyBalance(props: KeyBalanceProps) {
       <footer class="key-balance-tools">
         <span class="hint">{describeAge(props.account.lastRefreshedAt, props.now)}</span>
         <Show when={!props.retired}>
-        <button type="button" data-testid="refresh-balance" disabled={props.refreshing} onClick={() => props.onRefresh()}>
-          {props.refreshing ? 'Checking…' : 'Refresh'}
-        </button>
-        <label class="threshold">
-          Alert at or below
-          <input
-            type="number"
-            min="0"
-            step="any"
-            inputmode="decimal"
-            data-testid="low-balance-threshold"
-            value={props.account.lowBalanceThreshold ?? ''}
-            onChange={(event) => {
-              const text = event.currentTarget.value.trim();
-              const value = text === '' ? undefined : Number(text);
-              props.onThreshold(value === undefined || !Number.isFinite(value) || value < 0 ? undefined : value);
-            }}
-          />
-        </label>
+          <button type="button" data-testid="refresh-balance" disabled={props.refreshing} onClick={() => props.onRefresh()}>
+            {props.refreshing ? 'Checking…' : 'Refresh'}
+          </button>
+          <label class="threshold">
+            Alert at or below
+            <input
+              type="number"
+              min="0"
+              step="any"
+              inputmode="decimal"
+              data-testid="low-balance-threshold"
+              value={props.account.lowBalanceThreshold ?? ''}
+              onChange={(event) => {
+                const text = event.currentTarget.value.trim();
+                const value = text === '' ? undefined : Number(text);
+                props.onThreshold(value === undefined || !Number.isFinite(value) || value < 0 ? undefined : value);
+              }}
+            />
+          </label>
         </Show>
       </footer>
       <Show when={props.refreshNote || props.account.lastRefreshError}>

@@ -6,13 +6,7 @@ import { describeAge } from '../../../credits/logic/preflight.ts';
  * What a paid call will cost, before it runs: the sentence, or the block with the on-device
  * alternative. Renders props only; the choices are dispatched.
  */
-export function PreflightNotice(props: {
-  preflight: Preflight;
-  now: number;
-  onPay: () => void;
-  onDevice: () => void;
-  busy?: boolean;
-}) {
+export function PreflightNotice(props: { preflight: Preflight; now: number; onPay: () => void; onDevice: () => void; busy?: boolean }) {
   return (
     <div
       class={`message ${props.preflight.status === 'blocked' ? 'error' : 'notice'}`}
@@ -24,7 +18,9 @@ export function PreflightNotice(props: {
         <span data-testid="preflight-sentence">{props.preflight.blockedMessage ?? props.preflight.sentence}</span>
         <Show when={props.preflight.stale && props.preflight.lastRefreshedAt !== undefined}>
           {' '}
-          <span class="hint">Balance {describeAge(props.preflight.lastRefreshedAt, props.now)}; it is checked again first when the rate limit allows.</span>
+          <span class="hint">
+            Balance {describeAge(props.preflight.lastRefreshedAt, props.now)}; it is checked again first when the rate limit allows.
+          </span>
         </Show>
       </span>
       <span class="export">

@@ -25,7 +25,16 @@ export function UsageChart(props: { usage: DailyUsage; width?: number; height?: 
           </For>
           <For each={layout().bars}>
             {(bar) => (
-              <rect x={bar.x} y={bar.y} width={bar.width} height={bar.height} fill={bar.colour} data-series={bar.seriesId} data-day={bar.day} data-value={bar.value}>
+              <rect
+                x={bar.x}
+                y={bar.y}
+                width={bar.width}
+                height={bar.height}
+                fill={bar.colour}
+                data-series={bar.seriesId}
+                data-day={bar.day}
+                data-value={bar.value}
+              >
                 <title>{bar.title}</title>
               </rect>
             )}

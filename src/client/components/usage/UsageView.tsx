@@ -19,7 +19,9 @@ export function UsageView() {
     );
   const retiredWords = (account: KeyAccount): string | undefined => {
     const status = providerStatus(account.provider, credits.state.now, account.retirement);
-    return status.state === 'retired' ? describeProviderError({ kind: 'retired', provider: account.provider, retiredBy: status.by }) : undefined;
+    return status.state === 'retired'
+      ? describeProviderError({ kind: 'retired', provider: account.provider, retiredBy: status.by })
+      : undefined;
   };
   return (
     <section class="usage" aria-label="Usage and balances" data-testid="usage-view">
@@ -47,7 +49,12 @@ export function UsageView() {
         </div>
       </Show>
       <UsageChart usage={credits.usage()} />
-      <button type="button" data-testid="download-ledger" disabled={credits.state.ledger.length === 0} onClick={() => credits.downloadCsv()}>
+      <button
+        type="button"
+        data-testid="download-ledger"
+        disabled={credits.state.ledger.length === 0}
+        onClick={() => credits.downloadCsv()}
+      >
         Download ledger (CSV)
       </button>
     </section>
