@@ -1,11 +1,11 @@
 /**
- * Self-hosted model and ONNX Runtime files for @imgly/background-removal.
+ * Self-hosted model and ONNX Runtime files, listed in `<asset dir>/resources.json` (the imgly library's
+ * manifest format, which the engine worker, the service worker and the bench read).
  *
- * The library fetches `<publicPath>resources.json` and then every chunk named there. We generate that
- * manifest at build time from two npm packages, so nothing is ever fetched from a CDN:
+ * The manifest is generated at build time from two npm packages, so nothing is ever fetched from a CDN:
  * - model weights from @imgly/background-removal-data (its chunks are already content-addressed files),
- * - ONNX Runtime wasm/mjs from onnxruntime-web, the exact version the library declares as its peer
- *   (the data package ships ORT 1.17 wasm, which does not load with the ORT 1.21 JS the library uses).
+ * - ONNX Runtime wasm/mjs from onnxruntime-web, the version the engine imports (the data package ships
+ *   ORT 1.17 wasm, which does not load with ORT 1.21's JS).
  *
  * Runs in Node only (Vite plugin and tests).
  */
@@ -16,19 +16,13 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
-/** Folder under the app's base URL that holds the manifest and chunks. */
-export const MODEL_ASSET_DIR = 'imgly';
+import { MODEL_WEIGHTS_KEY, type ManifestChunk, type ManifestEntry, type ModelManifest } from '../src/shared/model-manifest.ts';
+import { MODEL_ASSET_DIR } from '../src/shared/names.ts';
 
-export interface ResourceChunk {
-  name: string;
-  offsets: [number, number];
-}
-export interface ResourceEntry {
-  chunks: ResourceChunk[];
-  size: number;
-  mime: string;
-}
-export type ResourceManifest = Record<string, ResourceEntry>;
+export { MODEL_ASSET_DIR };
+export type ResourceChunk = ManifestChunk;
+export type ResourceEntry = ManifestEntry;
+export type ResourceManifest = ModelManifest;
 
 /** A file to publish: `name` (relative to the asset dir) is a copy of `sourcePath`. */
 export interface PublishedFile {
@@ -44,8 +38,8 @@ export interface ModelAssets {
 
 /** Library key → key in @imgly/background-removal-data's own manifest. */
 const MODEL_KEYS: Record<string, string> = {
-  '/models/isnet_quint8': '/models/small',
-  '/models/isnet_fp16': '/models/medium',
+  [MODEL_WEIGHTS_KEY.small]: '/models/small',
+  [MODEL_WEIGHTS_KEY.medium]: '/models/medium',
 };
 
 const ORT_FILES: Record<string, { file: string; mime: string }> = {
@@ -218,9 +212,9 @@ export function modelAssetsPlugin(): Plugin {
     load(id) {
       if (id !== `\0${virtualId}`) return undefined;
       const sizes = downloadSizes(load().manifest);
-      return `export const assetDir = ${JSON.stringify(MODEL_ASSET_DIR)};\nexport const modelDownloadBytes = ${JSON.stringify({
-        small: sizes['/models/isnet_quint8'],
-        medium: sizes['/models/isnet_fp16'],
+      return `export const modelDownloadBytes = ${JSON.stringify({
+        small: sizes[MODEL_WEIGHTS_KEY.small],
+        medium: sizes[MODEL_WEIGHTS_KEY.medium],
       })};`;
     },
     configureServer(server) {

@@ -3,12 +3,12 @@
  * this machine. Same model bytes, same runtime files and session options as the library uses.
  */
 import * as ort from 'onnxruntime-web';
+import type { ManifestEntry } from '../../src/shared/model-manifest.ts';
+import { MODEL_ASSET_DIR } from '../../src/shared/names.ts';
 
 const SIDE = 1024;
-interface Entry {
-  chunks: Array<{ name: string; offsets: [number, number] }>;
-}
-const base = new URL('/imgly/', location.origin);
+type Entry = Pick<ManifestEntry, 'chunks'>;
+const base = new URL(`/${MODEL_ASSET_DIR}/`, location.origin);
 let session: ort.InferenceSession | undefined;
 let feeds: Record<string, ort.Tensor> | undefined;
 

@@ -3,6 +3,7 @@
  * begins, finishes or refreshes a key's balance at a time, and a BroadcastChannel that tells the other
  * tabs to reload. Both are injectable; the in-process versions serve tests and browsers without them.
  */
+import { CREDITS_CHANNEL } from '../shared/names.ts';
 
 export interface LockProvider {
   /** Runs `task` while holding the exclusive lock `name`; other holders wait their turn. */
@@ -24,7 +25,7 @@ export interface ChangeChannel {
   close(): void;
 }
 
-export const CREDITS_CHANNEL_NAME = 'cutwise-credits';
+export const CREDITS_CHANNEL_NAME = CREDITS_CHANNEL;
 
 export function lockName(keyId: string): string {
   return `cutwise-credits:key:${keyId}`;

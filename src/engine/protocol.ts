@@ -6,7 +6,8 @@ import type { CutoutFailure } from '../shared/cutout-errors.ts';
 import type { Background } from '../shared/image/composite.ts';
 import type { ExportType } from '../shared/format.ts';
 
-export type ModelChoice = 'small' | 'medium';
+export type { ModelChoice } from '../shared/model-manifest.ts';
+import type { ModelChoice } from '../shared/model-manifest.ts';
 
 export interface CutoutInput {
   file: Blob;

@@ -5,6 +5,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { ProviderId } from '../providers/types.ts';
+import { KEYS_DB } from '../shared/names.ts';
 import { createWrappingKey, maskedKey, seal, unseal, type SealedSecret } from './seal.ts';
 
 /** What the rest of the app knows about a saved key: everything but the key. */
@@ -43,7 +44,7 @@ export interface KeyVault {
 
 const bindingOf = (record: Pick<KeyRecord, 'id' | 'provider'>) => `cutwise-key:${record.provider}:${record.id}`;
 
-export async function openKeyVault(name = 'cutwise-keys'): Promise<KeyVault> {
+export async function openKeyVault(name = KEYS_DB): Promise<KeyVault> {
   const db: IDBPDatabase<VaultSchema> = await openDB<VaultSchema>(name, 1, {
     upgrade(database) {
       database.createObjectStore('wrapping-key');

@@ -7,10 +7,11 @@
 import { openDB, type DBSchema } from 'idb';
 import { emptyEndpoints, type ProviderEndpoints } from '../providers/endpoints.ts';
 import { PROVIDER_IDS } from '../providers/catalog.ts';
+import { ENDPOINTS_STORE, SETTINGS_DB } from '../shared/names.ts';
 import type { ProviderId } from '../providers/types.ts';
 
 interface SettingsSchema extends DBSchema {
-  'provider-endpoints': { key: ProviderId; value: Record<string, string> };
+  [ENDPOINTS_STORE]: { key: ProviderId; value: Record<string, string> };
 }
 
 export interface EndpointStore {
@@ -24,24 +25,24 @@ function onlyStrings(value: Record<string, unknown> | undefined): Record<string,
   return clean;
 }
 
-export async function openEndpointStore(name = 'cutwise-settings'): Promise<EndpointStore> {
+export async function openEndpointStore(name = SETTINGS_DB): Promise<EndpointStore> {
   const db = await openDB<SettingsSchema>(name, 1, {
     upgrade(database) {
-      database.createObjectStore('provider-endpoints');
+      database.createObjectStore(ENDPOINTS_STORE);
     },
   });
   return {
     async load() {
       const endpoints = emptyEndpoints();
       for (const provider of PROVIDER_IDS) {
-        Object.assign(endpoints[provider], onlyStrings(await db.get('provider-endpoints', provider)));
+        Object.assign(endpoints[provider], onlyStrings(await db.get(ENDPOINTS_STORE, provider)));
       }
       return endpoints;
     },
     async save(provider, endpoints) {
       const clean = onlyStrings({ ...endpoints });
-      if (Object.keys(clean).length === 0) await db.delete('provider-endpoints', provider);
-      else await db.put('provider-endpoints', clean, provider);
+      if (Object.keys(clean).length === 0) await db.delete(ENDPOINTS_STORE, provider);
+      else await db.put(ENDPOINTS_STORE, clean, provider);
     },
   };
 }

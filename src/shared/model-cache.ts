@@ -4,20 +4,14 @@
  * which of them still have to be fetched. Runs anywhere; the service worker and the offline store use it.
  */
 
-/** Name of the Cache Storage cache that holds model and runtime chunks (content-addressed, immutable). */
-export const MODEL_CACHE = 'cutwise-model-v1';
+import type { ModelChoice, ModelManifest } from './model-manifest.ts';
 
-/** The two on-device models; same names as the engine's ModelChoice. */
-export type OfflineModel = 'small' | 'medium';
+export { MODEL_CACHE } from './names.ts';
+export { MODEL_RESOURCE_KEYS } from './model-manifest.ts';
+export type { ModelManifest } from './model-manifest.ts';
 
-/**
- * resources.json keys one model needs on the CPU path the engine uses: the weights and the
- * non-JSEP ONNX Runtime (the JSEP files are only for WebGPU, which the engine does not ask for).
- */
-export const MODEL_RESOURCE_KEYS: Record<OfflineModel, readonly string[]> = {
-  small: ['/models/isnet_quint8', '/onnxruntime-web/ort-wasm-simd-threaded.wasm', '/onnxruntime-web/ort-wasm-simd-threaded.mjs'],
-  medium: ['/models/isnet_fp16', '/onnxruntime-web/ort-wasm-simd-threaded.wasm', '/onnxruntime-web/ort-wasm-simd-threaded.mjs'],
-};
+/** The model a person chose to keep offline (the same two as the engine's). */
+export type OfflineModel = ModelChoice;
 
 export interface ChunkFile {
   /** Path relative to the asset folder, e.g. "models/<sha256>" or "ort/<hash>.wasm". */
@@ -25,12 +19,6 @@ export interface ChunkFile {
   /** Exact byte length the file must have. */
   size: number;
 }
-
-export interface ManifestEntry {
-  chunks: Array<{ name: string; offsets: [number, number] }>;
-  size: number;
-}
-export type ModelManifest = Record<string, ManifestEntry>;
 
 /** Checks the shape of a parsed resources.json; throws a readable error when it is not one. */
 export function parseModelManifest(json: unknown): ModelManifest {

@@ -4,14 +4,15 @@
  */
 import type { OfflineModel } from './model-cache.ts';
 
+export { MODEL_CHANNEL, SHARE_CACHE } from './names.ts';
+
 /** Page → service worker (workbox-window messageSW). */
 export type SwRequest = { type: 'SKIP_WAITING' } | { type: 'CACHE_MODEL'; model: OfflineModel };
 
 /** Service worker → page, the answer to CACHE_MODEL. */
 export type SwReply = { ok: true; fetched: number } | { ok: false; error: string };
 
-/** BroadcastChannel on which the service worker reports a model download. */
-export const MODEL_CHANNEL = 'cutwise-model-download';
+/** What the service worker reports on MODEL_CHANNEL about a model download. */
 export type ModelChannelMessage =
   | { type: 'progress'; model: OfflineModel; loaded: number; total: number }
   | { type: 'done'; model: OfflineModel }
@@ -19,8 +20,7 @@ export type ModelChannelMessage =
 
 /** The manifest's share_target action (relative to the app's base URL). */
 export const SHARE_TARGET_PATH = 'share-target';
-/** Cache and key (relative to the base URL) where the service worker leaves a shared file. */
-export const SHARE_CACHE = 'cutwise-share';
+/** Key (relative to the base URL) under which the service worker leaves a shared file in SHARE_CACHE. */
 export const SHARED_FILE_PATH = 'shared-file';
 /** Query parameter on the redirect after a share: "1" = a file is waiting, "empty" = none came. */
 export const SHARED_QUERY = 'shared';

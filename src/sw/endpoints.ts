@@ -7,8 +7,9 @@
  * stop the settings code's own upgrade from ever running. So an upgrade (= the database does not
  * exist yet) is aborted, which discards the creation.
  */
-export const SETTINGS_DB = 'cutwise-settings';
-export const ENDPOINTS_STORE = 'provider-endpoints';
+import { ENDPOINTS_STORE, SETTINGS_DB } from '../shared/names.ts';
+
+export { ENDPOINTS_STORE, SETTINGS_DB };
 
 export function readEndpointRecords(): Promise<unknown[]> {
   return new Promise((resolve) => {

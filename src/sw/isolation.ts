@@ -4,10 +4,9 @@
  * workers are crossOriginIsolated and ONNX Runtime gets SharedArrayBuffer (WASM threads).
  * The first load, before the service worker controls the page, cannot be isolated this way.
  */
-export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+import { ISOLATION_HEADERS } from '../shared/names.ts';
+
+export { ISOLATION_HEADERS };
 
 /** The response with the isolation headers (and any `extra` ones) set; opaque responses untouched. */
 export function withHeaders(response: Response, extra: Readonly<Record<string, string>> = {}): Response {

@@ -8,6 +8,7 @@ import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute, typ
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
 import { buildContentSecurityPolicy, endpointOrigins } from '../shared/csp.ts';
+import { MODEL_ASSET_DIR } from '../shared/names.ts';
 import {
   chunkFiles,
   chunkNameOf,
@@ -36,7 +37,7 @@ import { downloadMissingChunks, type ChunkStore } from './model-download.ts';
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
 const scope = self.registration.scope; // absolute, ends in "/"
-const assetBase = `${scope}imgly/`;
+const assetBase = `${scope}${MODEL_ASSET_DIR}/`;
 const shellUrl = `${scope}index.html`;
 
 // ---- Navigations: the precached shell with COOP/COEP and the CSP (user endpoints included). ----

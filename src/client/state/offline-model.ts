@@ -3,6 +3,7 @@
  * model cache, a download with progress (done by the service worker, which owns the cache), storage
  * used, persistent storage, and removal. Created per app and handed down by context.
  */
+import { MODEL_ASSET_DIR } from '../../shared/names.ts';
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import {
@@ -30,7 +31,7 @@ export interface OfflineModelState {
   error: string | undefined;
 }
 
-const assetBase = (): string => new URL(`${import.meta.env.BASE_URL}imgly/`, location.origin).href;
+const assetBase = (): string => new URL(`${import.meta.env.BASE_URL}${MODEL_ASSET_DIR}/`, location.origin).href;
 
 export function createOfflineModel(options: OfflineModelOptions) {
   const [state, setState] = createStore<OfflineModelState>({

@@ -6,9 +6,10 @@
  */
 import { openDB } from 'idb';
 import type { DBSchema, IDBPDatabase } from 'idb';
+import { CREDITS_DB } from '../../shared/names.ts';
 import type { KeyAccount, LedgerEntry, LedgerOutcome } from '../logic/types.ts';
 
-export const CREDITS_DB_NAME = 'cutwise-credits';
+export const CREDITS_DB_NAME = CREDITS_DB;
 const VERSION = 1;
 
 interface CreditsSchema extends DBSchema {

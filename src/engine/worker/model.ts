@@ -10,27 +10,18 @@
  * is imported lazily so the export worker (same file) never loads it.
  */
 import type { InferenceSession } from 'onnxruntime-web';
-import type { ModelChoice } from '../protocol.ts';
+import { MODEL_WEIGHTS_KEY, RUNTIME_MJS_KEY, RUNTIME_WASM_KEY, type ModelChoice, type ModelManifest } from '../../shared/model-manifest.ts';
+import { MODEL_ASSET_DIR } from '../../shared/names.ts';
 
 /** The network's fixed input size. */
 export const MODEL_SIDE = 1024;
 
-/** Our names → keys in resources.json (the library's names). */
-const MODEL_KEY = { small: '/models/isnet_quint8', medium: '/models/isnet_fp16' } as const;
-const RUNTIME_WASM = '/onnxruntime-web/ort-wasm-simd-threaded.wasm';
-const RUNTIME_MJS = '/onnxruntime-web/ort-wasm-simd-threaded.mjs';
-
 type ProgressSink = (key: string, current: number, total: number) => void;
 
-interface ResourceEntry {
-  chunks: Array<{ name: string; offsets: [number, number] }>;
-  size: number;
-  mime: string;
-}
-type ResourceManifest = Record<string, ResourceEntry>;
+type ResourceManifest = ModelManifest;
 
 function assetBase(): URL {
-  return new URL(`${import.meta.env.BASE_URL}imgly/`, self.location.origin);
+  return new URL(`${import.meta.env.BASE_URL}${MODEL_ASSET_DIR}/`, self.location.origin);
 }
 
 async function fetchOk(url: URL): Promise<Response> {
@@ -66,8 +57,8 @@ async function prepareRuntime(manifest: ResourceManifest, onProgress: ProgressSi
   // URL, so the browser compiles the WASM while streaming and can cache the compiled code.
   const [ort, , glue] = await Promise.all([
     runtime(),
-    fetchResource(manifest, RUNTIME_WASM, onProgress),
-    fetchResource(manifest, RUNTIME_MJS, onProgress),
+    fetchResource(manifest, RUNTIME_WASM_KEY, onProgress),
+    fetchResource(manifest, RUNTIME_MJS_KEY, onProgress),
   ]);
   // Threads need cross-origin isolation (the app is served with COOP/COEP); without it ONNX Runtime
   // falls back to one thread by itself.
@@ -76,7 +67,7 @@ async function prepareRuntime(manifest: ResourceManifest, onProgress: ProgressSi
   // The glue module is imported from the bytes already fetched: a module import by URL from inside a
   // worker was not answered from the service worker's cache offline (measured: "Failed to fetch
   // dynamically imported module" with the network off), a blob: URL needs no network at all.
-  ort.env.wasm.wasmPaths = { wasm: resourceUrl(manifest, RUNTIME_WASM), mjs: URL.createObjectURL(glue) };
+  ort.env.wasm.wasmPaths = { wasm: resourceUrl(manifest, RUNTIME_WASM_KEY), mjs: URL.createObjectURL(glue) };
 }
 
 /** The URL of a one-chunk resource (the runtime files are never split). */
@@ -93,7 +84,7 @@ async function createSession(model: ModelChoice, onProgress: ProgressSink): Prom
     runtimeReady = undefined;
     throw error;
   });
-  const [weights] = await Promise.all([fetchResource(manifest, MODEL_KEY[model], onProgress), runtimeReady]);
+  const [weights] = await Promise.all([fetchResource(manifest, MODEL_WEIGHTS_KEY[model], onProgress), runtimeReady]);
   return ort.InferenceSession.create(new Uint8Array(await weights.arrayBuffer()), {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
