@@ -3,6 +3,7 @@ import { createStore } from 'solid-js/store';
 import { useEditor, useProviders } from '../state/context.ts';
 import { DEFAULT_AI_EDIT, type AiEditChoices } from '../../providers/offers.ts';
 import { PreflightNotice } from './usage/PreflightNotice.tsx';
+import { routeAdvice } from '../format/credits.ts';
 
 const SHADOWS: Array<{ value: AiEditChoices['shadow']; label: string }> = [
   { value: 'none', label: 'No shadow' },
@@ -107,7 +108,7 @@ export function PaidExports() {
       <Show when={paid.hdRoute()}>
         {(route) => (
           <span class="hint route" data-testid="route-advice" data-pick={route().pick?.provider ?? 'on-device'}>
-            {route().pick ? `Best value for HD: ${route().pick?.reason}` : route().reason}
+            {routeAdvice(route())}
           </span>
         )}
       </Show>

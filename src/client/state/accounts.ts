@@ -13,12 +13,13 @@ import type { ProcessResult, ProviderAdapter, ProviderId } from '../../providers
 import { checkBaseUrl, createAdapters, emptyEndpoints, type AdapterSet, type ProviderEndpoints } from '../../providers/endpoints.ts';
 import { openKeyVault, type KeyVault, type StoredKey } from '../../keys/vault.ts';
 import { openEndpointStore, type EndpointStore } from '../../settings/provider-endpoints.ts';
-import { createCreditsCoordinator, type CreditsCoordinator, type KeyRef } from '../../credits/coordinator.ts';
+import { createCreditsCoordinator, type CreditsCoordinator, type KeyRef } from '../../credits/coordinator/index.ts';
 import type { Clock } from '../../credits/logic/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
 import { openCreditsStore } from '../../credits/persistence/store.ts';
 import { browserTabSync } from '../../credits/tabs.ts';
 import { createCreditsUi, type CreditsUi } from './credits.ts';
+import { blockedCallWords } from '../format/credits.ts';
 
 export { PROVIDER_IDS };
 
@@ -223,7 +224,7 @@ export function createAccounts(deps: AccountsDeps = {}) {
       if (outcome.error.kind === 'ambiguous' || options.signal.aborted) options.signal.throwIfAborted();
       throw outcome.error;
     }
-    throw new Error(outcome.message);
+    throw new Error(blockedCallWords(outcome, clock.now()));
   }
 
   /** Saves one base URL ('' = back to the provider's own host); returns why not, if refused. */

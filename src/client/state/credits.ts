@@ -6,7 +6,7 @@
 import { createContext, createMemo, getOwner, onCleanup, useContext } from 'solid-js';
 import type { Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import type { CreditsCoordinator, RefreshOutcome } from '../../credits/coordinator.ts';
+import type { CreditsCoordinator, RefreshOutcome } from '../../credits/coordinator/index.ts';
 import { computeAlerts } from '../../credits/logic/alerts.ts';
 import type { CreditAlert } from '../../credits/logic/alerts.ts';
 import { dailyUsage, forecastRunOut } from '../../credits/logic/insight.ts';
@@ -79,7 +79,7 @@ export function createCreditsUi(coordinator: CreditsCoordinator, options: Credit
     return account ? PROVIDER_NAMES[account.provider] : keyId;
   };
 
-  const alerts = createMemo(() => computeAlerts(state.accounts, state.now, { labelFor: (account) => labelFor(account.keyId) }));
+  const alerts = createMemo(() => computeAlerts(state.accounts, state.now));
   const usage = createMemo(() => dailyUsage(state.ledger, state.now, options.chartDays ?? 14, options.timeZone));
 
   function dispose() {

@@ -1,11 +1,12 @@
 /**
- * Alerts derived from the accounts: 80 % and 100 % of the subscription used, the user's low-balance
- * threshold, withoutBG credits expiring in 14 and 7 days (UTC instants, shown in local time).
+ * Alerts derived from the accounts, as codes and numbers: 80 % and 100 % of the subscription used,
+ * the user's low-balance threshold, withoutBG credits expiring in 14 and 7 days (UTC instants). The
+ * client words them (client/format/credits.ts). Pure.
  */
-import { PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
+import { providerMeta } from '../../providers/catalog.ts';
 import { isRetired } from '../../providers/retirement.ts';
-import type { ProviderId } from '../../providers/types.ts';
-import { EPSILON, formatAmount, formatUnits } from './amounts.ts';
+import type { BalanceUnit, ProviderId } from '../../providers/types.ts';
+import { EPSILON } from './amounts.ts';
 import type { KeyAccount } from './types.ts';
 
 export type AlertKind = 'subscription-80' | 'subscription-100' | 'low-balance' | 'expiry-14' | 'expiry-7' | 'expired';
@@ -17,27 +18,22 @@ export interface CreditAlert {
   provider: ProviderId;
   kind: AlertKind;
   severity: 'warning' | 'critical';
-  message: string;
+  unit: BalanceUnit;
+  /** When the alert was computed (ms since epoch). */
+  at: number;
+  /** Subscription alerts: used and allowance in units, and their share 0–1. */
+  used?: number;
+  allowance?: number;
+  share?: number;
+  /** The balance when it is known. */
+  available?: number;
+  /** Low-balance alerts: the level the user set. */
+  threshold?: number;
   /** The moment the alert is about (expiry), ms since epoch. */
   date?: number;
 }
 
-export interface AlertOptions {
-  /** Formats an instant for people; defaults to the device's local time. */
-  formatDate?: (instant: number) => string;
-  /** A name for the key ("Shop key"); defaults to the provider's name. */
-  labelFor?: (account: KeyAccount) => string;
-}
-
 const DAY_MS = 86_400_000;
-
-export function defaultDateFormat(instant: number): string {
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(instant);
-}
-
-export function formatUtc(instant: number): string {
-  return `${new Date(instant).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 /** How much of the subscription is used, 0–1; undefined when the provider reports no allowance. */
 export function subscriptionUsed(account: KeyAccount): { used: number; allowance: number; share: number } | undefined {
@@ -59,95 +55,63 @@ export function subscriptionUsed(account: KeyAccount): { used: number; allowance
   return undefined;
 }
 
-export function computeAlerts(accounts: readonly KeyAccount[], now: number, options: AlertOptions = {}): CreditAlert[] {
-  const format = options.formatDate ?? defaultDateFormat;
+export function computeAlerts(accounts: readonly KeyAccount[], now: number): CreditAlert[] {
   const alerts: CreditAlert[] = [];
   for (const account of accounts) {
     // A provider that closed its API has no balance left to warn about; its history stays.
     if (isRetired(account.provider, now, account.retirement)) continue;
-    const name = options.labelFor?.(account) ?? PROVIDER_NAMES[account.provider];
-    const unit = account.unit;
+    const base = {
+      keyId: account.keyId,
+      provider: account.provider,
+      unit: account.unit,
+      at: now,
+      ...(account.available === undefined ? {} : { available: account.available }),
+    };
     const found: CreditAlert[] = [];
     const cycle = new Date(now).toISOString().slice(0, 7);
 
     const usage = subscriptionUsed(account);
     if (usage && usage.share + EPSILON >= 1) {
       found.push({
+        ...base,
+        ...usage,
         id: `${account.keyId}:subscription-100:${cycle}:${usage.allowance}`,
-        keyId: account.keyId,
-        provider: account.provider,
         kind: 'subscription-100',
         severity: 'critical',
-        message: `${name}: the whole subscription is used (${formatAmount(usage.used)} of ${formatUnits(usage.allowance, unit)}).`,
       });
     } else if (usage && usage.share + EPSILON >= 0.8) {
       found.push({
+        ...base,
+        ...usage,
         id: `${account.keyId}:subscription-80:${cycle}:${usage.allowance}`,
-        keyId: account.keyId,
-        provider: account.provider,
         kind: 'subscription-80',
         severity: 'warning',
-        message: `${name}: ${Math.floor(usage.share * 100)} % of the subscription is used (${formatAmount(usage.used)} of ${formatUnits(usage.allowance, unit)}).`,
       });
     }
 
     const threshold = account.lowBalanceThreshold;
     if (threshold !== undefined && account.available !== undefined && account.available <= threshold + EPSILON) {
-      found.push({
-        id: `${account.keyId}:low-balance:${threshold}`,
-        keyId: account.keyId,
-        provider: account.provider,
-        kind: 'low-balance',
-        severity: account.available <= EPSILON ? 'critical' : 'warning',
-        message: `${name}: ${formatUnits(account.available, unit)} left, at or below your alert level of ${formatAmount(threshold)}.`,
-      });
+      const severity = account.available <= EPSILON ? 'critical' : 'warning';
+      found.push({ ...base, id: `${account.keyId}:low-balance:${threshold}`, kind: 'low-balance', severity, threshold });
     }
 
     const expiresText = account.reported?.expiresAt;
     const expires = expiresText === undefined ? undefined : Date.parse(expiresText);
     if (expires !== undefined && Number.isFinite(expires)) {
       const left = expires - now;
-      const when = `${format(expires)} (${formatUtc(expires)})`;
-      const credits = account.available === undefined ? 'credits' : formatUnits(account.available, unit);
-      if (left <= 0) {
+      const kind: AlertKind | undefined =
+        left <= 0 ? 'expired' : left <= 7 * DAY_MS ? 'expiry-7' : left <= 14 * DAY_MS ? 'expiry-14' : undefined;
+      if (kind)
         found.push({
-          id: `${account.keyId}:expired:${expiresText}`,
-          keyId: account.keyId,
-          provider: account.provider,
-          kind: 'expired',
-          severity: 'critical',
+          ...base,
+          id: `${account.keyId}:${kind}:${expiresText}`,
+          kind,
+          severity: kind === 'expiry-14' ? 'warning' : 'critical',
           date: expires,
-          message: `${name}: your ${credits} expired on ${when}. Topping up reactivates them.`,
         });
-      } else if (left <= 7 * DAY_MS) {
-        found.push({
-          id: `${account.keyId}:expiry-7:${expiresText}`,
-          keyId: account.keyId,
-          provider: account.provider,
-          kind: 'expiry-7',
-          severity: 'critical',
-          date: expires,
-          message: `${name}: your ${credits} expire on ${when}, in ${daysText(left)}.`,
-        });
-      } else if (left <= 14 * DAY_MS) {
-        found.push({
-          id: `${account.keyId}:expiry-14:${expiresText}`,
-          keyId: account.keyId,
-          provider: account.provider,
-          kind: 'expiry-14',
-          severity: 'warning',
-          date: expires,
-          message: `${name}: your ${credits} expire on ${when}, in ${daysText(left)}.`,
-        });
-      }
     }
 
     alerts.push(...found.filter((alert) => !account.dismissedAlerts.includes(alert.id)));
   }
   return alerts;
-}
-
-function daysText(ms: number): string {
-  const days = Math.ceil(ms / DAY_MS);
-  return days === 1 ? 'less than a day' : `${days} days`;
 }

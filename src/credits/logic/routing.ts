@@ -1,14 +1,15 @@
 /**
  * Credit-aware routing: of the keys that can do what the user asked, propose the one that costs
  * least on the user's plans and can pay; when none can, or the device is offline, the on-device cutout.
+ * Codes and numbers only; the client words the advice (client/format/credits.ts). Pure.
  */
-import { PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
+import { providerMeta } from '../../providers/catalog.ts';
 import { isRetired } from '../../providers/retirement.ts';
 import type { BalanceUnit, Intent, ProviderId } from '../../providers/types.ts';
-import { EPSILON, formatUnits, formatUsd } from './amounts.ts';
+import { EPSILON } from './amounts.ts';
 import { spendable } from './balance.ts';
 import { isPriceError, quotePrice } from './prices.ts';
-import type { PriceQuote, PriceSource } from './prices.ts';
+import type { PriceSource } from './prices.ts';
 import type { KeyAccount, LedgerEntry } from './types.ts';
 
 export type { Intent };
@@ -41,14 +42,16 @@ export interface RankedRoute {
   canPay: boolean;
   /** undefined when the balance was never checked: it may still pay. */
   spendable?: number;
-  reason: string;
+  /** How a person names the call: "a background removal". */
+  noun: string;
 }
 
 export interface RouteChoice {
   /** The proposed key, or undefined when on-device is proposed. */
   pick?: RankedRoute;
   onDevice: boolean;
-  reason: string;
+  /** Why on-device is proposed: offline, no key can do it, or none can pay. */
+  onDeviceReason?: 'offline' | 'no-key' | 'cannot-pay';
   ranked: RankedRoute[];
 }
 
@@ -61,8 +64,7 @@ export function chooseRoute(
   candidates: readonly RouteCandidate[],
   options: { online: boolean; now?: number },
 ): RouteChoice {
-  if (!options.online)
-    return { onDevice: true, reason: 'This device is offline: the on-device cutout works without a connection.', ranked: [] };
+  if (!options.online) return { onDevice: true, onDeviceReason: 'offline', ranked: [] };
 
   const ranked: RankedRoute[] = [];
   for (const candidate of candidates) {
@@ -82,8 +84,6 @@ export function chooseRoute(
           ? quote.usd
           : cost * candidate.usdPerUnit
         : quote.usd;
-    const name = PROVIDER_NAMES[candidate.provider];
-    const price = priceWords(quote, cost);
     const route: RankedRoute = {
       keyId: candidate.keyId,
       provider: candidate.provider,
@@ -92,9 +92,7 @@ export function chooseRoute(
       exact: quote.exact,
       unit: quote.unit,
       canPay,
-      reason: canPay
-        ? `${name}: ${quote.noun} costs ${price}${left === undefined ? ' (balance not checked yet)' : `, ${formatUnits(left, quote.unit)} left`}.`
-        : `${name}: ${quote.noun} costs ${price}, only ${formatUnits(Math.max(0, left ?? 0), quote.unit)} left.`,
+      noun: quote.noun,
     };
     if (request.size !== undefined) route.size = request.size;
     if (left !== undefined) route.spendable = left;
@@ -116,20 +114,6 @@ export function chooseRoute(
   });
 
   const pick = ranked.find((route) => route.canPay);
-  if (!pick) {
-    return {
-      onDevice: true,
-      reason:
-        ranked.length === 0
-          ? 'No key can do this: the on-device cutout can.'
-          : 'No key has enough balance for this: the on-device cutout is free.',
-      ranked,
-    };
-  }
-  return { pick, onDevice: false, reason: pick.reason, ranked };
-}
-
-function priceWords(quote: PriceQuote, cost: number): string {
-  if (quote.exact) return formatUnits(cost, quote.unit);
-  return quote.usd === undefined ? 'an amount known after the call' : `about ${formatUsd(quote.usd)}`;
+  if (!pick) return { onDevice: true, onDeviceReason: ranked.length === 0 ? 'no-key' : 'cannot-pay', ranked };
+  return { pick, onDevice: false, ranked };
 }

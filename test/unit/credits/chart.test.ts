@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutUsageChart, niceCeiling, seriesLabel } from '../../../src/credits/logic/chart.ts';
+import { layoutUsageChart, niceCeiling, seriesLabel } from '../../../src/client/format/chart.ts';
 import type { DailyUsage } from '../../../src/credits/logic/insight.ts';
 
 const usage: DailyUsage = {

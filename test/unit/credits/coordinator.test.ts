@@ -4,8 +4,8 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCreditsCoordinator } from '../../../src/credits/coordinator.ts';
-import type { CreditsCoordinator, KeyRef } from '../../../src/credits/coordinator.ts';
+import { createCreditsCoordinator } from '../../../src/credits/coordinator/index.ts';
+import type { CreditsCoordinator, KeyRef } from '../../../src/credits/coordinator/index.ts';
 import { openCreditsStore } from '../../../src/credits/persistence/store.ts';
 import type { CreditsStore } from '../../../src/credits/persistence/store.ts';
 import { broadcastChannel, inProcessLocks } from '../../../src/credits/tabs.ts';
@@ -16,6 +16,7 @@ import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import type { PhotoRoomFake, RemoveBgFake, WithoutBgFake } from '../../fakes/index.mjs';
 import { subjectOnWhite } from '../providers/images.ts';
+import { blockedCallWords, preflightWords } from '../../../src/client/format/credits.ts';
 
 const PR_KEY = 'pr_live_key_123';
 const RBG_KEY = 'rbg_live_key_456';
@@ -119,7 +120,7 @@ describe('credits coordinator against the fake providers', () => {
     expect(outcome.status).toBe('refreshed');
     expect(balanceOf(tab, 'key-pr')).toBe(83);
     const check = await tab.preflight({ ...keys.pr, request: { op: 'edit', image: image() } });
-    expect(check.sentence).toBe('Uses 5 of your 83 images (Basic plan: an AI edit costs 5).');
+    expect(preflightWords(check).sentence).toBe('Uses 5 of your 83 images (Basic plan: an AI edit costs 5).');
     expect(tab.view().ledger).toEqual([expect.objectContaining({ kind: 'opening', balanceAfter: 83 })]);
   });
 
@@ -149,7 +150,7 @@ describe('credits coordinator against the fake providers', () => {
     photoroom.clearRequests();
     const result = await tab.paidCall({ ...keys.pr, request: { op: 'edit', image: image() } });
     expect(result).toMatchObject({ status: 'blocked', reason: 'cannot-pay' });
-    expect(result.status === 'blocked' && result.message).toContain('on-device');
+    expect(result.status === 'blocked' && blockedCallWords(result, clock.now())).toContain('on-device');
     expect(photoroom.requests).toEqual([]);
   });
 
@@ -265,7 +266,9 @@ describe('credits coordinator against the fake providers', () => {
       expect((await tab.paidCall({ ...keys.wbg, request: { op: 'alpha', image: image() } })).status).toBe('done');
     const held = await tab.paidCall({ ...keys.wbg, request: { op: 'alpha', image: image() } });
     expect(held).toMatchObject({ status: 'blocked', reason: 'rate-limit' });
-    expect(held.status === 'blocked' && held.message).toMatch(/allows only 7 requests per 60 s with one key; the next one fits in \d+ s/);
+    expect(held.status === 'blocked' && blockedCallWords(held, clock.now())).toMatch(
+      /allows only 7 requests per 60 s with one key; the next one fits in \d+ s/,
+    );
   });
 
   it('records a 429 from a limit shared with another device and waits it out', async () => {

@@ -4,6 +4,7 @@ import { newAccount } from '../../../src/credits/logic/balance.ts';
 import { ledgerToCsv } from '../../../src/credits/logic/csv.ts';
 import { dailyUsage, dayKey, forecastRunOut } from '../../../src/credits/logic/insight.ts';
 import { chooseRoute } from '../../../src/credits/logic/routing.ts';
+import { alertMessage, routeAdvice } from '../../../src/client/format/credits.ts';
 import type { RouteCandidate } from '../../../src/credits/logic/routing.ts';
 import type { KeyAccount, LedgerEntry } from '../../../src/credits/logic/types.ts';
 import { PhotoRoomAdapter } from '../../../src/providers/photoroom/adapter.ts';
@@ -51,13 +52,8 @@ describe('alerts', () => {
   it('fires at 80 % and at 100 % of the subscription used, not before', () => {
     expect(computeAlerts([photoroom(21, 100)], NOW)).toEqual([]);
     const at80 = computeAlerts([photoroom(20, 100)], NOW);
-    expect(at80).toEqual([
-      expect.objectContaining({
-        kind: 'subscription-80',
-        severity: 'warning',
-        message: 'PhotoRoom: 80 % of the subscription is used (80 of 100 images).',
-      }),
-    ]);
+    expect(at80).toEqual([expect.objectContaining({ kind: 'subscription-80', severity: 'warning' })]);
+    expect(alertMessage(at80[0]!)).toBe('PhotoRoom: 80 % of the subscription is used (80 of 100 images).');
     expect(computeAlerts([photoroom(0.2, 100)], NOW).map((alert) => alert.kind)).toEqual(['subscription-80']);
     const at100 = computeAlerts([photoroom(0, 100)], NOW);
     expect(at100).toEqual([expect.objectContaining({ kind: 'subscription-100', severity: 'critical' })]);
@@ -72,34 +68,32 @@ describe('alerts', () => {
   it('fires the low-balance alert at the user’s threshold', () => {
     const account = { ...withoutbg(6, '2099-01-01T00:00:00.000Z'), lowBalanceThreshold: 5 };
     expect(computeAlerts([account], NOW)).toEqual([]);
-    expect(computeAlerts([{ ...account, available: 5 }], NOW)).toEqual([
-      expect.objectContaining({
-        kind: 'low-balance',
-        severity: 'warning',
-        message: 'withoutBG: 5 credits left, at or below your alert level of 5.',
-      }),
-    ]);
+    const low = computeAlerts([{ ...account, available: 5 }], NOW);
+    expect(low).toEqual([expect.objectContaining({ kind: 'low-balance', severity: 'warning' })]);
+    expect(alertMessage(low[0]!)).toBe('withoutBG: 5 credits left, at or below your alert level of 5.');
     expect(computeAlerts([{ ...account, available: 0 }], NOW)[0]).toMatchObject({ kind: 'low-balance', severity: 'critical' });
   });
 
   it('warns 14 and 7 days before withoutBG credits expire, by UTC instants', () => {
     const expires = '2026-12-05T23:59:59.000Z';
     const at = Date.parse(expires);
-    expect(computeAlerts([withoutbg(12, expires)], at - 14 * DAY - 1, { formatDate: utc })).toEqual([]);
-    const fourteen = computeAlerts([withoutbg(12, expires)], at - 14 * DAY, { formatDate: utc });
+    expect(computeAlerts([withoutbg(12, expires)], at - 14 * DAY - 1)).toEqual([]);
+    const fourteen = computeAlerts([withoutbg(12, expires)], at - 14 * DAY);
     expect(fourteen).toEqual([expect.objectContaining({ kind: 'expiry-14', severity: 'warning', date: at })]);
-    expect(fourteen[0]!.message).toBe('withoutBG: your 12 credits expire on 2026-12-05T23:59:59.000Z (2026-12-05 23:59 UTC), in 14 days.');
-    expect(computeAlerts([withoutbg(12, expires)], at - 7 * DAY - 1, { formatDate: utc })[0]!.kind).toBe('expiry-14');
-    expect(computeAlerts([withoutbg(12, expires)], at - 7 * DAY, { formatDate: utc })[0]!.kind).toBe('expiry-7');
-    expect(computeAlerts([withoutbg(12, expires)], at - 1000, { formatDate: utc })[0]!.message).toContain('in less than a day');
-    expect(computeAlerts([withoutbg(12, expires)], at, { formatDate: utc })[0]!.kind).toBe('expired');
+    expect(alertMessage(fourteen[0]!, { formatDate: utc })).toBe(
+      'withoutBG: your 12 credits expire on 2026-12-05T23:59:59.000Z (2026-12-05 23:59 UTC), in 14 days.',
+    );
+    expect(computeAlerts([withoutbg(12, expires)], at - 7 * DAY - 1)[0]!.kind).toBe('expiry-14');
+    expect(computeAlerts([withoutbg(12, expires)], at - 7 * DAY)[0]!.kind).toBe('expiry-7');
+    expect(alertMessage(computeAlerts([withoutbg(12, expires)], at - 1000)[0]!, { formatDate: utc })).toContain('in less than a day');
+    expect(computeAlerts([withoutbg(12, expires)], at)[0]!.kind).toBe('expired');
   });
 
   it('shows the expiry in the local zone and in UTC', () => {
-    const message = computeAlerts([withoutbg(3, '2026-12-01T23:30:00.000Z')], Date.parse('2026-11-28T00:00:00Z'), {
+    const message = alertMessage(computeAlerts([withoutbg(3, '2026-12-01T23:30:00.000Z')], Date.parse('2026-11-28T00:00:00Z'))[0]!, {
       formatDate: (instant) =>
         new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' }).format(instant),
-    })[0]!.message;
+    });
     expect(message).toBe('withoutBG: your 3 credits expire on 2 Dec 2026, 08:30 (2026-12-01 23:30 UTC), in 4 days.');
   });
 
@@ -243,7 +237,7 @@ describe('credit-aware routing', () => {
     const broke = chooseRoute('cutout', [candidate('wbg', wbg, 'withoutbg', 0)], { online: true });
     expect(broke.onDevice).toBe(true);
     expect(broke.pick).toBeUndefined();
-    expect(broke.reason).toContain('on-device');
+    expect(routeAdvice(broke)).toContain('on-device');
     const offline = chooseRoute('cutout', [candidate('wbg', wbg, 'withoutbg', 10)], { online: false });
     expect(offline).toMatchObject({ onDevice: true, ranked: [] });
   });

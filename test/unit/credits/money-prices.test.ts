@@ -12,6 +12,7 @@ import { LeonardoAdapter } from '../../../src/providers/leonardo/adapter.ts';
 import { PhotoRoomAdapter } from '../../../src/providers/photoroom/adapter.ts';
 import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
 import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
+import { preflightWords } from '../../../src/client/format/credits.ts';
 
 const leonardo = new LeonardoAdapter();
 const photoroom = new PhotoRoomAdapter();
@@ -44,8 +45,10 @@ describe('a price known only in dollars (Leonardo.Ai)', () => {
     expect(preflight({ ...input, account: funded('l', 'leonardo', 'token', 3) }).status).toBe('ok');
     const empty = preflight({ ...input, account: funded('l', 'leonardo', 'token', 0) });
     expect(empty).toMatchObject({ status: 'blocked', reason: 'cannot-pay' });
-    expect(empty.blockedMessage).toMatch(/Leonardo\.Ai balance is empty .* Nothing was sent/);
-    expect(preflight({ ...input, account: undefined }).sentence).toMatch(/^Uses 1 image, about \$0\.10 .*has not been checked yet\.$/);
+    expect(preflightWords(empty).blockedMessage).toMatch(/Leonardo\.Ai balance is empty .* Nothing was sent/);
+    expect(preflightWords(preflight({ ...input, account: undefined })).sentence).toMatch(
+      /^Uses 1 image, about \$0\.10 .*has not been checked yet\.$/,
+    );
   });
 
   it('records a success unpriced with what the provider reported, and settles it from the balance fall', () => {
@@ -168,7 +171,7 @@ describe('routing and remove.bg’s closing', () => {
       now: AFTER,
     });
     expect(check).toMatchObject({ status: 'blocked', reason: 'retired' });
-    expect(check.blockedMessage).toMatch(/Leonardo\.Ai/);
+    expect(preflightWords(check).blockedMessage).toMatch(/Leonardo\.Ai/);
   });
 });
 
@@ -178,7 +181,7 @@ describe('PhotoRoom plan names without published prices', () => {
     const check = preflight({ provider: 'photoroom', prices: photoroom, account, open: [], op: 'edit', sandbox: false, now: BEFORE });
     expect(check.status).toBe('ok');
     expect(check.cost).toBe(5);
-    expect(check.sentence).toBe(
+    expect(preflightWords(check).sentence).toBe(
       'Uses 5 of your 40 images (plan assumed: Basic, the dearer known prices (your plan “free” has none published): an AI edit costs 5).',
     );
     expect(costInWords(photoroom, 'segment', { plan: 'enterprise', available: 40 })).toBe('1 image (priced as Basic) · 40 images left');
@@ -195,6 +198,6 @@ describe('PhotoRoom plan names without published prices', () => {
       now: BEFORE,
     });
     expect(check).toMatchObject({ status: 'ok', cost: 0 });
-    expect(check.sentence).toMatch(/^Free: a sandbox key/);
+    expect(preflightWords(check).sentence).toMatch(/^Free: a sandbox key/);
   });
 });

@@ -5,6 +5,7 @@ import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
 import { isPriceError, quotePrice } from '../../../src/credits/logic/prices.ts';
 import { preflight } from '../../../src/credits/logic/preflight.ts';
 import { newAccount } from '../../../src/credits/logic/balance.ts';
+import { preflightWords } from '../../../src/client/format/credits.ts';
 
 const photoroom = new PhotoRoomAdapter();
 const removebg = new RemoveBgAdapter();
@@ -122,38 +123,51 @@ describe('preflight sentence', () => {
       now,
     });
     expect(check.status).toBe('ok');
-    expect(check.sentence).toBe('Uses 5 of your 83 images (Basic plan: an AI edit costs 5).');
+    expect(preflightWords(check).sentence).toBe('Uses 5 of your 83 images (Basic plan: an AI edit costs 5).');
     expect(check.stale).toBe(false);
   });
 
   it('words remove.bg sizes and withoutBG credits', () => {
     expect(
-      preflight({
-        provider: 'removebg',
-        prices: removebg,
-        account: account('removebg', 42.25),
-        open: [],
-        op: 'removebg',
-        size: 'preview',
-        sandbox: false,
-        now,
-      }).sentence,
+      preflightWords(
+        preflight({
+          provider: 'removebg',
+          prices: removebg,
+          account: account('removebg', 42.25),
+          open: [],
+          op: 'removebg',
+          size: 'preview',
+          sandbox: false,
+          now,
+        }),
+      ).sentence,
     ).toBe('Uses 0.25 of your 42.25 credits (remove.bg: a preview cutout (up to 0.25 MP) costs 0.25).');
     expect(
-      preflight({ provider: 'withoutbg', prices: withoutbg, account: account('withoutbg', 1), open: [], op: 'alpha', sandbox: false, now })
-        .sentence,
+      preflightWords(
+        preflight({
+          provider: 'withoutbg',
+          prices: withoutbg,
+          account: account('withoutbg', 1),
+          open: [],
+          op: 'alpha',
+          sandbox: false,
+          now,
+        }),
+      ).sentence,
     ).toBe('Uses 1 of your 1 credit (withoutBG: an alpha matte costs 1).');
     expect(
-      preflight({
-        provider: 'photoroom',
-        prices: photoroom,
-        account: account('photoroom', 10, 'plus'),
-        open: [],
-        op: 'segment',
-        size: 'full',
-        sandbox: false,
-        now,
-      }).sentence,
+      preflightWords(
+        preflight({
+          provider: 'photoroom',
+          prices: photoroom,
+          account: account('photoroom', 10, 'plus'),
+          open: [],
+          op: 'segment',
+          size: 'full',
+          sandbox: false,
+          now,
+        }),
+      ).sentence,
     ).toBe('Uses 0.2 of your 10 images (Plus plan: a background removal costs 0.2).');
   });
 
@@ -168,7 +182,7 @@ describe('preflight sentence', () => {
       now,
     });
     expect(check.status).toBe('blocked');
-    expect(check.blockedMessage).toBe(
+    expect(preflightWords(check).blockedMessage).toBe(
       'Not enough PhotoRoom images: an AI edit needs 5 and 3 are left (Basic plan). Nothing was sent. Top up your PhotoRoom account, or use the free on-device cutout.',
     );
     expect(check.alternative).toBe('on-device');
@@ -200,7 +214,7 @@ describe('preflight sentence', () => {
     });
     expect(check.status).toBe('blocked');
     expect(check.spendable).toBe(0);
-    expect(check.blockedMessage).toContain('1 credit more are held for calls that are running or may have been charged');
+    expect(preflightWords(check).blockedMessage).toContain('1 credit more are held for calls that are running or may have been charged');
   });
 
   it('is free for sandbox keys, and flags a stale or unchecked balance', () => {
@@ -215,7 +229,9 @@ describe('preflight sentence', () => {
     });
     expect(sandbox.status).toBe('ok');
     expect(sandbox.cost).toBe(0);
-    expect(sandbox.sentence).toBe('Free: a sandbox key, so the result carries a watermark (Basic plan: an AI edit would cost 5).');
+    expect(preflightWords(sandbox).sentence).toBe(
+      'Free: a sandbox key, so the result carries a watermark (Basic plan: an AI edit would cost 5).',
+    );
 
     const old = account('photoroom', 50, 'basic');
     old.lastRefreshedAt = now - 61_000;
@@ -238,7 +254,9 @@ describe('preflight sentence', () => {
       now,
     });
     expect(unchecked).toMatchObject({ status: 'ok', stale: true });
-    expect(unchecked.sentence).toBe('Uses 1 image; your PhotoRoom balance has not been checked yet (Plus plan: an AI edit costs 1).');
+    expect(preflightWords(unchecked).sentence).toBe(
+      'Uses 1 image; your PhotoRoom balance has not been checked yet (Plus plan: an AI edit costs 1).',
+    );
   });
 
   it('prefers the plan the provider reported over the key store’s, and says when a plan is assumed', () => {
@@ -249,7 +267,8 @@ describe('preflight sentence', () => {
     ).toBe(1);
     const unknown = account('photoroom', 20);
     expect(
-      preflight({ provider: 'photoroom', prices: photoroom, account: unknown, open: [], op: 'edit', sandbox: false, now }).sentence,
+      preflightWords(preflight({ provider: 'photoroom', prices: photoroom, account: unknown, open: [], op: 'edit', sandbox: false, now }))
+        .sentence,
     ).toBe('Uses 5 of your 20 images (Basic plan assumed: an AI edit costs 5).');
   });
 });

@@ -5,8 +5,9 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCreditsCoordinator } from '../../../src/credits/coordinator.ts';
-import type { CreditsCoordinator, KeyRef } from '../../../src/credits/coordinator.ts';
+import { blockedCallWords, preflightWords } from '../../../src/client/format/credits.ts';
+import { createCreditsCoordinator } from '../../../src/credits/coordinator/index.ts';
+import type { CreditsCoordinator, KeyRef } from '../../../src/credits/coordinator/index.ts';
 import { openCreditsStore } from '../../../src/credits/persistence/store.ts';
 import type { CreditsStore } from '../../../src/credits/persistence/store.ts';
 import { broadcastChannel, inProcessLocks } from '../../../src/credits/tabs.ts';
@@ -115,9 +116,10 @@ describe('remove.bg, before and after 2026-12-01T08:00Z', () => {
     const blocked = await tab.paidCall({ ...keys.rbg, request: hd });
     expect(blocked).toMatchObject({ status: 'blocked', reason: 'retired' });
     if (blocked.status !== 'blocked') return;
-    expect(blocked.message).toMatch(/Leonardo\.Ai/);
-    expect(blocked.message).toMatch(/create a Leonardo\.Ai API key .* add it under Keys/);
-    expect(blocked.message).not.toMatch(/Copy the key again/);
+    const words = blockedCallWords(blocked, now);
+    expect(words).toMatch(/Leonardo\.Ai/);
+    expect(words).toMatch(/create a Leonardo\.Ai API key .* add it under Keys/);
+    expect(words).not.toMatch(/Copy the key again/);
     now += 120_000;
     expect(await tab.refresh(keys.rbg, 'user')).toMatchObject({ status: 'skipped', decision: { why: 'retired' } });
     expect(await tab.refreshStale([keys.rbg])).toEqual([expect.objectContaining({ status: 'skipped' })]);
@@ -169,7 +171,7 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     expect(account(tab, 'key-leo')?.available).toBe(5000);
     const check = await tab.preflight({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
     expect(check.status).toBe('ok');
-    expect(check.sentence).toBe(
+    expect(preflightWords(check).sentence).toBe(
       'Uses 1 image, about $0.10 (Leonardo.Ai bills each cutout in US dollars and reports the exact cost with the result); your balance: 5000 API credits.',
     );
 

@@ -1,8 +1,13 @@
 import { For, Show } from 'solid-js';
 import type { CreditAlert } from '../../../credits/logic/alerts.ts';
+import { alertMessage } from '../../format/credits.ts';
 
 /** Credit alerts, most severe first. Renders props only; dismissing is dispatched. */
-export function AlertList(props: { alerts: readonly CreditAlert[]; onDismiss: (alert: CreditAlert) => void }) {
+export function AlertList(props: {
+  alerts: readonly CreditAlert[];
+  labelFor: (keyId: string) => string;
+  onDismiss: (alert: CreditAlert) => void;
+}) {
   const sorted = () => [...props.alerts].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1));
   return (
     <Show when={props.alerts.length > 0}>
@@ -16,7 +21,7 @@ export function AlertList(props: { alerts: readonly CreditAlert[]; onDismiss: (a
               data-kind={alert.kind}
               data-key-id={alert.keyId}
             >
-              <span>{alert.message}</span>
+              <span>{alertMessage(alert, { label: props.labelFor(alert.keyId) })}</span>
               <button type="button" class="link" aria-label="Dismiss alert" onClick={() => props.onDismiss(alert)}>
                 ×
               </button>

@@ -1,8 +1,7 @@
 import { Show } from 'solid-js';
 import { formatAmount, formatUnits, unitWord } from '../../../credits/logic/amounts.ts';
-import { formatUtc } from '../../../credits/logic/alerts.ts';
 import type { Forecast } from '../../../credits/logic/insight.ts';
-import { describeAge } from '../../../credits/logic/preflight.ts';
+import { describeAge, formatUtc } from '../../format/credits.ts';
 import type { KeyAccount, LedgerEntry } from '../../../credits/logic/types.ts';
 import { PROVIDER_NAMES, providerMeta } from '../../../providers/catalog.ts';
 

@@ -1,6 +1,6 @@
 import { Show } from 'solid-js';
 import type { Preflight } from '../../../credits/logic/preflight.ts';
-import { describeAge } from '../../../credits/logic/preflight.ts';
+import { describeAge, preflightWords } from '../../format/credits.ts';
 
 /**
  * What a paid call will cost, before it runs: the sentence, or the block with the on-device
@@ -15,7 +15,7 @@ export function PreflightNotice(props: { preflight: Preflight; now: number; onPa
       data-status={props.preflight.status}
     >
       <span>
-        <span data-testid="preflight-sentence">{props.preflight.blockedMessage ?? props.preflight.sentence}</span>
+        <span data-testid="preflight-sentence">{preflightWords(props.preflight).sentence}</span>
         <Show when={props.preflight.stale && props.preflight.lastRefreshedAt !== undefined}>
           {' '}
           <span class="hint">

@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import { layoutUsageChart } from '../../../credits/logic/chart.ts';
+import { layoutUsageChart } from '../../format/chart.ts';
 import type { DailyUsage } from '../../../credits/logic/insight.ts';
 
 /** Consumption per day, stacked by provider and operation, as plain SVG. Renders props only. */

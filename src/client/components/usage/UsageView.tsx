@@ -26,7 +26,7 @@ export function UsageView() {
   return (
     <section class="usage" aria-label="Usage and balances" data-testid="usage-view">
       <h2>Usage</h2>
-      <AlertList alerts={credits.alerts()} onDismiss={(alert) => void credits.dismissAlert(alert)} />
+      <AlertList alerts={credits.alerts()} labelFor={credits.labelFor} onDismiss={(alert) => void credits.dismissAlert(alert)} />
       <Show when={credits.state.accounts.length > 0} fallback={<p class="hint">Add a provider key to see its balance here.</p>}>
         <div class="key-balances">
           <For each={credits.state.accounts}>

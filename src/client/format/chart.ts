@@ -1,7 +1,7 @@
 /** Geometry of the consumption chart: stacked bars per day, one colour per provider and operation. */
 import { PROVIDER_NAMES } from '../../providers/catalog.ts';
-import { formatAmount, formatUnits } from './amounts.ts';
-import type { DailyUsage } from './insight.ts';
+import { formatAmount, formatUnits } from '../../credits/logic/amounts.ts';
+import type { DailyUsage } from '../../credits/logic/insight.ts';
 
 export interface ChartBar {
   seriesId: string;
