@@ -8,8 +8,6 @@ import { CREDITS_CHANNEL } from '../shared/names.ts';
 export interface LockProvider {
   /** Runs `task` while holding the exclusive lock `name`; other holders wait their turn. */
   withLock<T>(name: string, task: () => Promise<T>): Promise<T>;
-  /** False when the lock only covers this tab. */
-  readonly crossTab: boolean;
 }
 
 export interface CreditsMessage {
@@ -34,7 +32,6 @@ export function lockName(keyId: string): string {
 /** Web Locks: held across every tab and worker of this origin; released if the tab dies. */
 export function webLocks(locks: LockManager): LockProvider {
   return {
-    crossTab: true,
     withLock: (name, task) => locks.request(name, { mode: 'exclusive' }, () => task()),
   };
 }
@@ -43,7 +40,6 @@ export function webLocks(locks: LockManager): LockProvider {
 export function inProcessLocks(): LockProvider {
   const tails = new Map<string, Promise<void>>();
   return {
-    crossTab: false,
     async withLock(name, task) {
       const previous = tails.get(name) ?? Promise.resolve();
       let release!: () => void;

@@ -87,15 +87,6 @@ export function internalFailure(detail: string): CutoutFailure {
   return { code: 'internal', message: `The cutout failed unexpectedly (${detail}). Please try again.` };
 }
 
-export function isCutoutFailure(value: unknown): value is CutoutFailure {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { code?: unknown }).code === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  );
-}
-
 /** A provider answered 200 with bytes the browser cannot decode as an image. */
 export function unreadableResultFailure(providerName: string): CutoutFailure {
   return {

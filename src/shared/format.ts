@@ -6,10 +6,6 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-export function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 const EXTENSIONS = { 'image/png': 'png', 'image/webp': 'webp' } as const;
 export type ExportType = keyof typeof EXTENSIONS;
 

@@ -1,21 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineClient, EngineFailureError } from '../../src/engine/client/engine-client.ts';
-import type { EngineRequest, EngineResponse } from '../../src/engine/protocol.ts';
-
-/** A stand-in for a dedicated worker: records requests, lets the test answer them. */
-class ScriptedWorker extends EventTarget {
-  readonly requests: EngineRequest[] = [];
-  terminated = false;
-  postMessage(request: EngineRequest): void {
-    this.requests.push(request);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  answer(response: EngineResponse): void {
-    this.dispatchEvent(new MessageEvent('message', { data: response }));
-  }
-}
+import { ScriptedWorker } from '../support/scripted-worker.ts';
 
 function setup() {
   const workers: ScriptedWorker[] = [];

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { usePwa } from '../state/pwa-context.ts';
+import { usePwa } from '../services.ts';
 
 /** Network, isolation and update notices of the installed app. */
 export function AppStatus() {
@@ -24,6 +24,14 @@ export function AppStatus() {
             </span>
           </Show>
         </div>
+      </Show>
+      <Show when={update.state.registrationError}>
+        {(reason) => (
+          <div class="status-line note" role="note" data-testid="sw-error">
+            Offline use is not available in this browser (the app's service worker could not start: {reason()}). Cutouts still work while
+            online.
+          </div>
+        )}
       </Show>
       <Show when={!update.state.isolated}>
         <div class="status-line note" role="note" data-testid="isolation-note">

@@ -1,4 +1,4 @@
-import { useEditor } from '../state/context.ts';
+import { useEditor } from '../services.ts';
 
 export function BackgroundPicker() {
   const editor = useEditor();

@@ -1,5 +1,5 @@
 import { createEffect, createSignal } from 'solid-js';
-import { useEditor } from '../state/context.ts';
+import { useEditor } from '../services.ts';
 import type { Result } from '../state/editor.ts';
 
 /** The cutout over a checkerboard (or the chosen colour), with a before/after slider. */

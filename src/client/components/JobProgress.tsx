@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { useEditor } from '../state/context.ts';
+import { useEditor } from '../services.ts';
 import type { Job } from '../state/editor.ts';
 import { formatBytes } from '../../shared/format.ts';
 
@@ -15,7 +15,7 @@ const STAGE_LABEL: Record<Job['stage'], string> = {
 export function JobProgress() {
   const editor = useEditor();
   return (
-    <Show when={editor.state.job}>
+    <Show when={editor.job()}>
       {(job) => {
         const percent = () => {
           const download = job().download;

@@ -1,17 +1,17 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
-import { useProviders } from '../state/context.ts';
-import { PROVIDER_IDS, type Account } from '../state/accounts.ts';
+import { useApp } from '../services.ts';
+import { PROVIDER_IDS, type SavedKey as SavedKeyState } from '../state/keys.ts';
 import { ADDRESS_SETTING, describeProviderError, PROVIDER_NAMES, providerMeta } from '../../providers/index.ts';
 import { ENDPOINT_FIELDS } from '../../providers/endpoints.ts';
 import type { ProviderId, ProviderStatus } from '../../providers/index.ts';
 import { balanceSummary } from '../format/balance.ts';
 
-function SavedKey(props: { provider: ProviderId; account: Account; retired?: boolean }) {
-  const { accounts } = useProviders();
-  const balance = () => accounts.balanceOf(props.provider);
+function SavedKey(props: { provider: ProviderId; account: SavedKeyState; retired?: boolean }) {
+  const { keys } = useApp();
+  const balance = () => keys.balanceOf(props.provider);
   const checking = () => {
     const keyId = props.account.key.id;
-    return accounts.credits()?.state.refreshing[keyId] === true;
+    return keys.credits()?.state.refreshing[keyId] === true;
   };
   return (
     <div class="saved-key">
@@ -33,11 +33,11 @@ function SavedKey(props: { provider: ProviderId; account: Account; retired?: boo
       </Show>
       <span class="actions">
         <Show when={!props.retired}>
-          <button type="button" disabled={checking()} onClick={() => void accounts.refresh(props.provider)}>
+          <button type="button" disabled={checking()} onClick={() => void keys.refresh(props.provider)}>
             Refresh
           </button>
         </Show>
-        <button type="button" data-testid={`forget-${props.provider}`} onClick={() => void accounts.forget(props.provider)}>
+        <button type="button" data-testid={`forget-${props.provider}`} onClick={() => void keys.forget(props.provider)}>
           Forget key
         </button>
       </span>
@@ -47,7 +47,7 @@ function SavedKey(props: { provider: ProviderId; account: Account; retired?: boo
 
 /** What a person should know about a provider before and while using it: its closing date, CORS, its units. */
 function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) {
-  const { accounts } = useProviders();
+  const { keys } = useApp();
   const meta = () => providerMeta(props.provider);
   const successor = () => {
     const id = meta().retirement?.successor;
@@ -63,7 +63,7 @@ function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) 
           </p>
         )}
       </Show>
-      <Show when={meta().browserAccess === 'refuses' && !accounts.state.accounts[props.provider]}>
+      <Show when={meta().browserAccess === 'refuses' && !keys.state.saved[props.provider]}>
         <p class="hint" data-testid={`cors-notice-${props.provider}`}>
           {meta().displayName}'s documentation says to call it from a server, not from a web page, so its host will most likely refuse this
           page. If the check fails, run a relay on your computer (npm run relay, see the README) and set its address under {ADDRESS_SETTING}
@@ -76,7 +76,7 @@ function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) 
 }
 
 function AddKey(props: { provider: ProviderId }) {
-  const { accounts } = useProviders();
+  const { keys } = useApp();
   const [secret, setSecret] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const [refusal, setRefusal] = createSignal<string>();
@@ -86,7 +86,7 @@ function AddKey(props: { provider: ProviderId }) {
     event.preventDefault();
     setBusy(true);
     setRefusal(undefined);
-    const outcome = await accounts.addKey(props.provider, secret());
+    const outcome = await keys.add(props.provider, secret());
     setBusy(false);
     if (outcome.saved) setSecret('');
     else setRefusal(outcome.reason);
@@ -119,11 +119,11 @@ function AddKey(props: { provider: ProviderId }) {
 }
 
 function EndpointFields(props: { provider: ProviderId }) {
-  const { accounts } = useProviders();
+  const { endpoints } = useApp();
   const [refusal, setRefusal] = createSignal<string>();
   const [saved, setSaved] = createSignal(false);
   async function save(field: string, value: string): Promise<void> {
-    const reason = await accounts.setEndpoint(props.provider, field, value);
+    const reason = await endpoints.set(props.provider, field, value);
     setRefusal(reason);
     setSaved(reason === undefined);
   }
@@ -136,7 +136,7 @@ function EndpointFields(props: { provider: ProviderId }) {
             type="url"
             placeholder={endpoint.defaultUrl}
             data-testid={`endpoint-${props.provider}-${endpoint.field}`}
-            value={accounts.state.endpoints[props.provider][endpoint.field] ?? ''}
+            value={endpoints.state.values[props.provider][endpoint.field] ?? ''}
             onChange={(event) => void save(endpoint.field, event.currentTarget.value)}
           />
           <Show when={refusal()}>
@@ -162,14 +162,14 @@ function EndpointFields(props: { provider: ProviderId }) {
 }
 
 export function KeysPanel() {
-  const { accounts } = useProviders();
+  const { keys } = useApp();
   return (
     <details class="settings keys" data-testid="keys-panel">
       <summary>Keys</summary>
       <p class="hint">
         Optional, for HD cutouts and AI edits by a paid provider. Keys are stored encrypted in this browser and sent only to their provider.
       </p>
-      <Show when={accounts.state.unavailable}>
+      <Show when={keys.state.unavailable}>
         {(text) => (
           <p class="problem" role="alert">
             {text()}
@@ -178,7 +178,7 @@ export function KeysPanel() {
       </Show>
       <For each={PROVIDER_IDS}>
         {(provider) => {
-          const status = () => accounts.status(provider);
+          const status = () => keys.status(provider);
           const retiredBy = () => {
             const current = status();
             return current.state === 'retired' ? current.by : undefined;
@@ -196,13 +196,13 @@ export function KeysPanel() {
                       <p class="notice" role="status" data-testid={`retired-${provider}`}>
                         {describeProviderError({ kind: 'retired', provider, retiredBy: by() })}
                       </p>
-                      <Show when={accounts.state.accounts[provider]}>
+                      <Show when={keys.state.saved[provider]}>
                         {(account) => <SavedKey provider={provider} account={account()} retired />}
                       </Show>
                     </>
                   )}
                 </Match>
-                <Match when={accounts.state.accounts[provider]}>{(account) => <SavedKey provider={provider} account={account()} />}</Match>
+                <Match when={keys.state.saved[provider]}>{(account) => <SavedKey provider={provider} account={account()} />}</Match>
                 <Match when={true}>
                   <AddKey provider={provider} />
                 </Match>

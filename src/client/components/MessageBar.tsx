@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { useEditor } from '../state/context.ts';
+import { useEditor } from '../services.ts';
 
 export function MessageBar() {
   const editor = useEditor();

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { usePwa } from '../state/pwa-context.ts';
+import { usePwa } from '../services.ts';
 import { formatBytes } from '../../shared/format.ts';
 
 /** "Make available offline": the chosen model in the browser's storage, with progress and removal. */

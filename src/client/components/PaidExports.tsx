@@ -1,6 +1,6 @@
 import { createSignal, For, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { useEditor, useProviders } from '../state/context.ts';
+import { useApp, useEditor } from '../services.ts';
 import { DEFAULT_AI_EDIT, type AiEditChoices } from '../../providers/offers.ts';
 import { PreflightNotice } from './usage/PreflightNotice.tsx';
 import { routeAdvice } from '../format/credits.ts';
@@ -21,7 +21,7 @@ const OUTPUT_SIZES: Array<{ value: AiEditChoices['outputSize']; label: string }>
 
 function AiEditForm() {
   const editor = useEditor();
-  const { paid } = useProviders();
+  const { paid } = useApp();
   const [choices, setChoices] = createStore<AiEditChoices>({ ...DEFAULT_AI_EDIT });
   const [open, setOpen] = createSignal(false);
   return (
@@ -73,7 +73,7 @@ function AiEditForm() {
             <For each={OUTPUT_SIZES}>{(size) => <option value={size.value}>{size.label}</option>}</For>
           </select>
         </label>
-        <button type="submit" data-testid="ai-edit-run" disabled={Boolean(editor.state.job) || !paid.online()}>
+        <button type="submit" data-testid="ai-edit-run" disabled={Boolean(editor.job()) || !paid.online()}>
           Run AI edit — {paid.aiEditCost()}
         </button>
       </form>
@@ -84,8 +84,8 @@ function AiEditForm() {
 /** "On-device (free)" is what is shown; each saved key adds "HD via <provider>" with its cost. */
 export function PaidExports() {
   const editor = useEditor();
-  const { accounts, paid } = useProviders();
-  const busy = () => Boolean(editor.state.job) || !editor.result()?.png;
+  const { keys, paid } = useApp();
+  const busy = () => Boolean(editor.job()) || !editor.result()?.png;
   return (
     <section class="paid" aria-label="Cutout source" data-testid="paid-exports">
       <span class="made-by" data-testid="made-by">
@@ -119,14 +119,14 @@ export function PaidExports() {
             <PreflightNotice
               preflight={action().preflight}
               now={Date.now()}
-              busy={Boolean(editor.state.job)}
+              busy={Boolean(editor.job())}
               onPay={() => void action().pay()}
               onDevice={() => paid.dismiss()}
             />
           </div>
         )}
       </Show>
-      <Show when={accounts.state.accounts.photoroom}>
+      <Show when={keys.state.saved.photoroom}>
         <AiEditForm />
       </Show>
     </section>

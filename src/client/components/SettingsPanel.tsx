@@ -1,6 +1,6 @@
 import { For } from 'solid-js';
 import { modelDownloadBytes } from 'virtual:model-sizes';
-import { useEditor } from '../state/context.ts';
+import { useEditor } from '../services.ts';
 import type { ModelChoice } from '../../engine/protocol.ts';
 import { formatBytes } from '../../shared/format.ts';
 

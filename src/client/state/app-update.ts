@@ -34,6 +34,7 @@ export interface AppUpdateState {
   updateReady: boolean;
   /** The person asked to reload; it happens once the app is no longer busy. */
   reloadPending: 'update' | 'isolation' | undefined;
+  /** Why the service worker could not be registered (offline use is then unavailable). */
   registrationError: string | undefined;
 }
 
@@ -115,7 +116,6 @@ export function createAppUpdate(options: AppUpdateOptions) {
     applyUpdate: () => request('update'),
     /** Reload so the service worker can isolate the page (first visit on a host without COOP/COEP). */
     reloadForIsolation: () => request('isolation'),
-    cancelPendingReload: () => setState('reloadPending', undefined),
     send,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * The credit state for the UI: a Solid store fed by the coordinator's subscription (this tab and
  * others), derived alerts, chart data and forecasts, and the actions the usage components dispatch.
- * Created per app instance and handed down by CreditsContext, never a module-level singleton.
+ * Created by the key store once it is open, in its own root; components reach it through useCredits().
  */
-import { createContext, createMemo, getOwner, onCleanup, useContext } from 'solid-js';
+import { createMemo, getOwner, onCleanup } from 'solid-js';
 import type { Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import type { CreditsCoordinator, RefreshOutcome } from '../../credits/coordinator/index.ts';
@@ -18,8 +18,6 @@ import { saveWithLink } from './save-file.ts';
 export interface CreditsUiOptions {
   /** Refreshes one key: the key store looks up the secret and calls coordinator.refresh(…, 'user'). */
   refreshKey: (keyId: string) => Promise<RefreshOutcome | void>;
-  /** The name the user gave a key; defaults to the provider's name. */
-  labelFor?: (keyId: string) => string | undefined;
   now?: () => number;
   /** Saves a file for the user (an <a download> click in the browser). */
   save?: (blob: Blob, fileName: string) => void;
@@ -73,8 +71,6 @@ export function createCreditsUi(coordinator: CreditsCoordinator, options: Credit
   const ticker = setInterval(() => setState('now', now()), options.tickMs ?? 30_000);
 
   const labelFor = (keyId: string): string => {
-    const named = options.labelFor?.(keyId);
-    if (named) return named;
     const account = state.accounts.find((candidate) => candidate.keyId === keyId);
     return account ? PROVIDER_NAMES[account.provider] : keyId;
   };
@@ -136,12 +132,4 @@ export function describeRefresh(outcome: RefreshOutcome, now: number): string {
     case 'retired':
       return 'This provider has closed its API: the last balance it reported is kept with your history.';
   }
-}
-
-export const CreditsContext = createContext<CreditsUi>();
-
-export function useCredits(): CreditsUi {
-  const credits = useContext(CreditsContext);
-  if (!credits) throw new Error('useCredits() outside <CreditsContext.Provider>');
-  return credits;
 }

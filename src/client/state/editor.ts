@@ -4,10 +4,12 @@
  * through context, never a module-level singleton.
  */
 import { createSignal } from 'solid-js';
-import { modelDownloadBytes } from 'virtual:model-sizes';
 import { createStore } from 'solid-js/store';
 import { EngineClient, EngineFailureError } from '../../engine/client/engine-client.ts';
-import type { CutoutOutput, ModelChoice } from '../../engine/protocol.ts';
+import type { CutoutOutput } from '../../engine/protocol.ts';
+import { MODEL_CHOICES, type ModelChoice } from '../../shared/model-manifest.ts';
+import { MODEL_SETTING } from '../../shared/names.ts';
+import { persistedChoice, type SettingsStorage } from './persisted.ts';
 import type { Background } from '../../shared/image/composite.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 import { saveWithLink } from './save-file.ts';
@@ -53,57 +55,78 @@ export interface RemoteCutout {
   watermarked: boolean;
 }
 
+/**
+ * What the editor is doing: nothing yet; a job running (with its preview once there is one, and the
+ * last finished result, which stays on screen and downloadable until the job replaces it); or done.
+ */
+export type EditorPhase =
+  { kind: 'idle' } | { kind: 'running'; job: Job; preview?: Result; kept?: Result } | { kind: 'done'; result: Result };
+
 export interface EditorState {
-  job: Job | undefined;
   message: Message | undefined;
   background: Background;
   model: ModelChoice;
   busyExport: boolean;
 }
 
-export interface SettingsStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-const MODEL_SETTING = 'cutwise.model';
-
 export interface EditorDeps {
   cutoutEngine?: EngineClient;
   renderEngine?: EngineClient;
+  /** Where the model choice is kept between visits (localStorage in the browser). */
   settings?: SettingsStorage;
+  /** Download size of each model, ONNX Runtime included (the build's measurement). */
+  modelDownloadBytes: Readonly<Record<ModelChoice, number>>;
   /** Saves a file for the user (an <a download> click in the browser). */
   save?: (blob: Blob, fileName: string) => void;
 }
 
 /** The words for a failure: engine and provider errors carry a message written for people. */
-function failureText(error: unknown): string {
+export function failureText(error: unknown): string {
   if (error instanceof EngineFailureError) return error.failure.message;
   return error instanceof Error ? error.message : String(error);
 }
 
-export function createEditor(deps: EditorDeps = {}) {
+const isAbort = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
+
+/** How a job ends in words, for the runner; `kept` says whether an earlier result stays on screen. */
+interface JobWords {
+  done: (result: Result) => Message | undefined;
+  cancelled: (kept: boolean) => string;
+  failed: (error: unknown, kept: boolean) => string;
+}
+
+export function createEditor(deps: EditorDeps) {
   const cutoutEngine = deps.cutoutEngine ?? new EngineClient();
   // A second worker for exports, so encoding a download never waits behind a running cutout.
   const renderEngine = deps.renderEngine ?? new EngineClient();
-  const settings = deps.settings ?? localStorage;
   const save = deps.save ?? saveWithLink;
+  const model = persistedChoice<ModelChoice>(deps.settings ?? localStorage, MODEL_SETTING, MODEL_CHOICES, 'medium');
 
-  const storedModel = settings.getItem(MODEL_SETTING);
   const [state, setState] = createStore<EditorState>({
-    job: undefined,
     message: undefined,
     background: { kind: 'transparent' },
-    model: storedModel === 'small' ? 'small' : 'medium',
+    model: model.initial,
     busyExport: false,
   });
-
-  // Results are immutable values in a signal: a store would merge one result into the next.
-  const [result, setResult] = createSignal<Result | undefined>(undefined, { equals: false });
+  // Results are immutable values: a store would merge one result into the next.
+  const [phase, setPhase] = createSignal<EditorPhase>({ kind: 'idle' }, { equals: false });
+  const job = (): Job | undefined => {
+    const current = phase();
+    return current.kind === 'running' ? current.job : undefined;
+  };
+  /** What is on screen: the running job's preview, else the last finished result. */
+  const result = (): Result | undefined => {
+    const current = phase();
+    if (current.kind === 'done') return current.result;
+    return current.kind === 'running' ? (current.preview ?? current.kept) : undefined;
+  };
+  /** The last finished result, whatever runs now. */
+  const finished = (): Result | undefined => {
+    const current = phase();
+    return current.kind === 'done' ? current.result : current.kind === 'running' ? current.kept : undefined;
+  };
   let nextJobId = 1;
   let running: AbortController | undefined;
-  /** The last finished result: what stays on screen when a newer job fails or is cancelled. */
-  let committed: Result | undefined;
 
   function releaseResult(result: Result | undefined): void {
     if (!result) return;
@@ -111,75 +134,110 @@ export function createEditor(deps: EditorDeps = {}) {
     result.preview.close();
   }
 
-  async function startCutout(file: File, note?: string): Promise<void> {
-    running?.abort(new DOMException('Replaced by a new image', 'AbortError'));
+  /** Updates the running job, if `id` is still the one running. */
+  function updateJob(
+    id: number,
+    change: (current: Extract<EditorPhase, { kind: 'running' }>) => Partial<Extract<EditorPhase, { kind: 'running' }>>,
+  ): void {
+    const current = phase();
+    if (current.kind === 'running' && current.job.id === id) setPhase({ ...current, ...change(current) });
+  }
+
+  /**
+   * The one job runner, for on-device cutouts and paid results alike: a newer job aborts this one
+   * (its signal), the last finished result stays on screen and downloadable until the work returns a
+   * new one, and every ending says what happened. `work` releases what it showed if it throws.
+   * Returns whether the job produced a result.
+   */
+  async function runJob(
+    start: Omit<Job, 'id' | 'startedAt'>,
+    work: (signal: AbortSignal, id: number) => Promise<Result>,
+    words: JobWords,
+    note?: string,
+  ): Promise<boolean> {
+    running?.abort(new DOMException('Replaced by a newer job', 'AbortError'));
     const controller = new AbortController();
     running = controller;
     const id = nextJobId++;
-    const previous = committed;
-    const originalUrl = URL.createObjectURL(file);
-    let shown: Result | undefined;
-
-    // A replaced job may have put its unfinished preview on screen; go back to the finished one.
-    setResult(previous);
-    setState({
-      job: { id, fileName: file.name, stage: 'decode', startedAt: performance.now() },
-      message: note ? { tone: 'notice', text: note } : undefined,
-    });
-
+    const kept = finished();
+    setPhase({ kind: 'running', job: { ...start, id, startedAt: performance.now() }, ...(kept ? { kept } : {}) });
+    setState('message', note ? { tone: 'notice', text: note } : undefined);
+    let made: Result | undefined;
+    let failure: unknown;
     try {
-      const output = await cutoutEngine.call(
-        'cutout',
-        { file, fileName: file.name, model: state.model, expectedDownloadBytes: modelDownloadBytes[state.model] },
-        {
-          signal: controller.signal,
-          onProgress: (progress) => {
-            if (progress.stage === 'preview') {
-              shown = {
-                id,
-                fileName: file.name,
-                sourceFile: file,
-                originalUrl,
-                madeBy: 'on-device',
-                preview: progress.preview,
-                width: progress.width,
-                height: progress.height,
-              };
-              setResult(shown);
-            } else if (progress.stage === 'download') {
-              setState('job', { stage: 'download', download: { loaded: progress.loaded, total: progress.total } });
-            } else {
-              setState('job', 'stage', progress.stage);
-            }
-          },
-        },
-      );
-      if (!shown) throw new Error('engine finished without a preview');
-      const finished: Result = { ...shown, png: output.png, timings: output.timings };
-      if (output.notice) finished.notice = output.notice;
-      shown = undefined;
-      setResult(finished);
-      if (output.notice) setState('message', { tone: 'notice', text: output.notice });
-      committed = finished;
-      releaseResult(previous);
+      made = await work(controller.signal, id);
     } catch (error) {
-      // Whatever happened, the earlier result stays on screen and downloadable.
-      if (controller === running) setResult(previous); // else a newer image owns the screen now
-      if (shown) shown.preview.close();
-      URL.revokeObjectURL(originalUrl);
-      if (controller !== running) return;
-      if (error instanceof DOMException && error.name === 'AbortError') {
-        setState('message', { tone: 'notice', text: 'Cutout cancelled.' });
-      } else {
-        const text = failureText(error);
-        setState('message', { tone: 'error', text: previous ? `${text} Your previous result is kept.` : text });
-      }
-    } finally {
-      if (controller === running) {
-        running = undefined;
-        setState('job', undefined);
-      }
+      failure = error;
     }
+    if (controller !== running) {
+      // A newer job owns the screen; this one leaves nothing behind.
+      if (made) releaseResult(made);
+      return false;
+    }
+    running = undefined;
+    if (made) {
+      setPhase({ kind: 'done', result: made });
+      if (kept) releaseResult(kept);
+      const message = words.done(made);
+      if (message) setState('message', message);
+      return true;
+    }
+    setPhase(kept ? { kind: 'done', result: kept } : { kind: 'idle' });
+    setState(
+      'message',
+      isAbort(failure)
+        ? { tone: 'notice', text: words.cancelled(Boolean(kept)) }
+        : { tone: 'error', text: words.failed(failure, Boolean(kept)) },
+    );
+    return false;
+  }
+
+  /** Cuts out a picked file on the device: preview first, then the full-resolution PNG. */
+  function startCutout(file: File, note?: string): Promise<boolean> {
+    const originalUrl = URL.createObjectURL(file);
+    let previewed: Result | undefined;
+    return runJob(
+      { fileName: file.name, stage: 'decode' },
+      async (signal, id) => {
+        try {
+          const output = await cutoutEngine.call(
+            'cutout',
+            { file, fileName: file.name, model: state.model, expectedDownloadBytes: deps.modelDownloadBytes[state.model] },
+            {
+              signal,
+              onProgress: (progress) => {
+                if (progress.stage === 'preview') {
+                  const { preview, width, height } = progress;
+                  previewed = { id, fileName: file.name, sourceFile: file, originalUrl, madeBy: 'on-device', preview, width, height };
+                  updateJob(id, () => ({ preview: previewed }));
+                } else if (progress.stage === 'download') {
+                  updateJob(id, (current) => ({
+                    job: { ...current.job, stage: 'download', download: { loaded: progress.loaded, total: progress.total } },
+                  }));
+                } else {
+                  updateJob(id, (current) => ({ job: { ...current.job, stage: progress.stage } }));
+                }
+              },
+            },
+          );
+          if (!previewed) throw new Error('engine finished without a preview');
+          const done: Result = { ...previewed, png: output.png, timings: output.timings };
+          if (output.notice) done.notice = output.notice;
+          return done;
+        } catch (error) {
+          // A job that ends without a result releases what it showed.
+          previewed?.preview.close();
+          URL.revokeObjectURL(originalUrl);
+          throw error;
+        }
+      },
+      {
+        done: (done) => (done.notice ? { tone: 'notice', text: done.notice } : undefined),
+        cancelled: () => 'Cutout cancelled.',
+        failed: (error, kept) => `${failureText(error)}${kept ? ' Your previous result is kept.' : ''}`,
+      },
+      note,
+    );
   }
 
   function cancel(): void {
@@ -191,54 +249,35 @@ export function createEditor(deps: EditorDeps = {}) {
    * On any failure the current result stays; `produce` throws errors whose message a person can read.
    */
   async function runRemote(label: string, produce: (file: File, signal: AbortSignal) => Promise<RemoteCutout>): Promise<boolean> {
-    const previous = committed;
+    const previous = finished();
     if (!previous || running) return false;
-    const controller = new AbortController();
-    running = controller;
-    const id = nextJobId++;
-    setState({
-      job: { id, fileName: previous.fileName, stage: 'remote', remoteLabel: label, startedAt: performance.now() },
-      message: undefined,
-    });
-    try {
-      const remote = await produce(previous.sourceFile, controller.signal);
-      const ingested = await renderEngine.call(
-        'ingest',
-        { image: remote.image, providerName: remote.providerName },
-        { signal: controller.signal },
-      );
-      const finished: Result = {
-        id,
-        fileName: previous.fileName,
-        sourceFile: previous.sourceFile,
-        originalUrl: URL.createObjectURL(previous.sourceFile),
-        madeBy: remote.madeBy,
-        watermarked: remote.watermarked,
-        preview: ingested.preview,
-        width: ingested.width,
-        height: ingested.height,
-        png: ingested.png,
-      };
-      committed = finished;
-      setResult(finished);
-      releaseResult(previous);
-      const watermark = remote.watermarked ? ' It is watermarked: sandbox keys are free but mark their results.' : '';
-      setState('message', { tone: 'success', text: `${remote.madeBy} cutout ready, ${finished.width}×${finished.height}.${watermark}` });
-      return true;
-    } catch (error) {
-      if (controller !== running) return false;
-      if (error instanceof DOMException && error.name === 'AbortError') {
-        setState('message', { tone: 'notice', text: 'Cancelled. Your previous result is kept.' });
-      } else {
-        setState('message', { tone: 'error', text: `${failureText(error)} Your previous result is kept.` });
-      }
-      return false;
-    } finally {
-      if (controller === running) {
-        running = undefined;
-        setState('job', undefined);
-      }
-    }
+    return runJob(
+      { fileName: previous.fileName, stage: 'remote', remoteLabel: label },
+      async (signal, id) => {
+        const remote = await produce(previous.sourceFile, signal);
+        const ingested = await renderEngine.call('ingest', { image: remote.image, providerName: remote.providerName }, { signal });
+        return {
+          id,
+          fileName: previous.fileName,
+          sourceFile: previous.sourceFile,
+          originalUrl: URL.createObjectURL(previous.sourceFile),
+          madeBy: remote.madeBy,
+          watermarked: remote.watermarked,
+          preview: ingested.preview,
+          width: ingested.width,
+          height: ingested.height,
+          png: ingested.png,
+        };
+      },
+      {
+        done: (done) => ({
+          tone: 'success',
+          text: `${done.madeBy} cutout ready, ${done.width}×${done.height}.${done.watermarked ? ' It is watermarked: sandbox keys are free but mark their results.' : ''}`,
+        }),
+        cancelled: () => 'Cancelled. Your previous result is kept.',
+        failed: (error) => `${failureText(error)} Your previous result is kept.`,
+      },
+    );
   }
 
   async function exportBlob(type: ExportType): Promise<Blob | undefined> {
@@ -284,9 +323,9 @@ export function createEditor(deps: EditorDeps = {}) {
     setState('background', background);
   }
 
-  function setModel(model: ModelChoice): void {
-    settings.setItem(MODEL_SETTING, model);
-    setState('model', model);
+  function setModel(choice: ModelChoice): void {
+    model.save(choice);
+    setState('model', choice);
   }
 
   function showMessage(message: Message | undefined): void {
@@ -302,7 +341,11 @@ export function createEditor(deps: EditorDeps = {}) {
 
   return {
     state,
+    phase,
+    job,
     result,
+    /** Busy: a job runs or an export encodes (an update waits for both). */
+    busy: () => job() !== undefined || state.busyExport,
     startCutout,
     cancel,
     runRemote,

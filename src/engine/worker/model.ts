@@ -30,7 +30,7 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-/** Fetches one resource (all its chunks), reporting bytes as "fetch:<key>" like the library did. */
+/** Fetches one resource (all its chunks), reporting its bytes under its resources.json key. */
 async function fetchResource(manifest: ResourceManifest, key: string, onProgress: ProgressSink): Promise<Blob> {
   const entry = manifest[key];
   if (!entry) throw new Error(`Model files are incomplete: ${key} is missing from resources.json`);
@@ -40,7 +40,7 @@ async function fetchResource(manifest: ResourceManifest, key: string, onProgress
       const blob = await (await fetchOk(new URL(chunk.name, assetBase()))).blob();
       if (blob.size !== chunk.offsets[1] - chunk.offsets[0]) throw new Error(`Model file ${chunk.name} is truncated`);
       loaded += blob.size;
-      onProgress(`fetch:${key}`, loaded, entry.size);
+      onProgress(key, loaded, entry.size);
       return blob;
     }),
   );
@@ -94,7 +94,7 @@ async function createSession(model: ModelChoice, onProgress: ProgressSink): Prom
 }
 
 /**
- * Makes sure the model is loaded: fetched on first use (progress keys "fetch:…"), then kept for
+ * Makes sure the model is loaded: fetched on first use (progress per resources.json key), then kept for
  * every later call in this worker.
  */
 export async function loadModel(model: ModelChoice, onProgress: ProgressSink): Promise<void> {

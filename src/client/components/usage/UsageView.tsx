@@ -1,5 +1,5 @@
 import { For, Show } from 'solid-js';
-import { useCredits } from '../../state/credits.ts';
+import { useCredits } from '../../services.ts';
 import { describeProviderError, planLabel, providerStatus } from '../../../providers/index.ts';
 import type { KeyAccount } from '../../../credits/logic/types.ts';
 import { AlertList } from './AlertList.tsx';

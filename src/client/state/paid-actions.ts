@@ -5,14 +5,42 @@
  * Results go through editor.runRemote, so they land in the same compare view and downloads.
  */
 import { createMemo, createSignal, type Accessor } from 'solid-js';
-import { PROVIDER_NAMES } from '../../providers/catalog.ts';
+import { PROVIDER_IDS, PROVIDER_NAMES } from '../../providers/catalog.ts';
 import { aiEditRequest, HD_OPERATION, type AiEditChoices } from '../../providers/offers.ts';
 import { costInWords } from '../../credits/logic/prices.ts';
-import type { ProviderAdapter, ProviderId } from '../../providers/types.ts';
+import type { ProcessResult, ProviderAdapter, ProviderId } from '../../providers/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
 import { chooseRoute, type RouteChoice } from '../../credits/logic/routing.ts';
-import { PROVIDER_IDS, bindRequest, type Accounts, type PaidRequest } from './accounts.ts';
+import { blockedCallWords } from '../format/credits.ts';
 import type { Editor } from './editor.ts';
+import type { Endpoints } from './endpoints.ts';
+import type { Keys } from './keys.ts';
+
+type AnyRequest = { op: string; image: Blob };
+
+/**
+ * A request bound to the adapter that takes it: built by `bindRequest`, where the compiler checks
+ * that they belong together, and passed on without a union of every provider's request type.
+ */
+export interface PaidRequest {
+  provider: ProviderId;
+  adapter: ProviderAdapter<AnyRequest>;
+  request: AnyRequest;
+}
+
+export function bindRequest<Request extends AnyRequest>(adapter: ProviderAdapter<Request>, request: Request): PaidRequest {
+  // Sound: the pair is checked here, and PaidRequest is only ever used as a pair.
+  return { provider: adapter.id, adapter: adapter as unknown as ProviderAdapter<AnyRequest>, request };
+}
+
+export interface PaidActionsDeps {
+  editor: Editor;
+  keys: Keys;
+  endpoints: Endpoints;
+  online: Accessor<boolean>;
+  /** The app's ticking clock (a provider's retirement). */
+  now: Accessor<number>;
+}
 
 export interface PaidOffer {
   provider: ProviderId;
@@ -29,22 +57,44 @@ export interface PendingPaidAction {
   pay: () => Promise<boolean>;
 }
 
-export function createPaidExports(editor: Editor, accounts: Accounts, online: Accessor<boolean> = () => navigator.onLine) {
+export function createPaidActions({ editor, keys, endpoints, online, now }: PaidActionsDeps) {
   const [pending, setPending] = createSignal<PendingPaidAction>();
+
+  /** What this call would cost and whether the balance can pay, before anything is sent. */
+  async function preflight(paid: PaidRequest): Promise<Preflight> {
+    const coordinator = await keys.coordinator();
+    return coordinator.preflight({ ...(await keys.keyRef(paid.provider)), adapter: paid.adapter, request: paid.request });
+  }
+
+  /** One paid call through the credits coordinator: debited on success only, never on an error. */
+  async function paidCall(
+    paid: PaidRequest,
+    options: { signal: AbortSignal; resultId: string; megapixels: number },
+  ): Promise<ProcessResult> {
+    const coordinator = await keys.coordinator();
+    const ref = await keys.keyRef(paid.provider);
+    const outcome = await coordinator.paidCall({ ...ref, adapter: paid.adapter, request: paid.request, ...options });
+    if (outcome.status === 'done') return outcome.result;
+    if (outcome.status === 'failed') {
+      if (outcome.error.kind === 'ambiguous' || options.signal.aborted) options.signal.throwIfAborted();
+      throw outcome.error;
+    }
+    throw new Error(blockedCallWords(outcome, Date.now()));
+  }
 
   /** Of the saved keys, the one that does an HD cutout for least on the user's plans and can pay. */
   const hdRoute: Accessor<RouteChoice | undefined> = createMemo(() => {
-    const credits = accounts.credits();
+    const credits = keys.credits();
     const candidates = PROVIDER_IDS.flatMap((provider) => {
-      const account = accounts.state.accounts[provider];
-      if (!account || accounts.status(provider).state === 'retired') return [];
+      const account = keys.state.saved[provider];
+      if (!account || keys.status(provider).state === 'retired') return [];
       const keyId = account.key.id;
       return [
         {
           keyId,
           provider,
-          prices: accounts.adapters()[provider],
-          account: accounts.balanceOf(provider),
+          prices: endpoints.adapters()[provider],
+          account: keys.balanceOf(provider),
           open:
             credits?.state.ledger.filter(
               (entry) =>
@@ -54,13 +104,13 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
         },
       ];
     });
-    return candidates.length === 0 ? undefined : chooseRoute('cutout', candidates, { online: online(), now: accounts.now() });
+    return candidates.length === 0 ? undefined : chooseRoute('cutout', candidates, { online: online(), now: now() });
   });
 
   function costOf(provider: ProviderId, op: string, size?: string): string {
-    const balance = accounts.balanceOf(provider);
-    return costInWords(accounts.adapters()[provider], op, {
-      sandbox: accounts.state.accounts[provider]?.key.sandbox,
+    const balance = keys.balanceOf(provider);
+    return costInWords(endpoints.adapters()[provider], op, {
+      sandbox: keys.state.saved[provider]?.key.sandbox,
       plan: balance?.plan,
       available: balance?.available,
       size,
@@ -69,7 +119,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
 
   // A retired provider is never offered: its key stays (history, forgetting), its HD button goes.
   const hdOffers: Accessor<PaidOffer[]> = createMemo(() =>
-    PROVIDER_IDS.filter((provider) => accounts.state.accounts[provider] && accounts.status(provider).state === 'active').map((provider) => {
+    PROVIDER_IDS.filter((provider) => keys.state.saved[provider] && keys.status(provider).state === 'active').map((provider) => {
       const { op, size } = HD_OPERATION[provider];
       return { provider, label: `HD via ${PROVIDER_NAMES[provider]}`, cost: costOf(provider, op, size) };
     }),
@@ -77,20 +127,18 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
 
   /** "PhotoRoom, withoutBG or Leonardo.Ai": the providers a key can still be added for. */
   const offeredProviders = createMemo(() => {
-    const names = PROVIDER_IDS.filter((provider) => accounts.status(provider).state === 'active').map(
-      (provider) => PROVIDER_NAMES[provider],
-    );
+    const names = PROVIDER_IDS.filter((provider) => keys.status(provider).state === 'active').map((provider) => PROVIDER_NAMES[provider]);
     return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
   });
 
-  const aiEditCost = createMemo(() => (accounts.state.accounts.photoroom ? costOf('photoroom', 'edit') : undefined));
+  const aiEditCost = createMemo(() => (keys.state.saved.photoroom ? costOf('photoroom', 'edit') : undefined));
 
   function run(provider: ProviderId, madeBy: string, build: (file: File) => PaidRequest): Promise<boolean> {
     const current = editor.result();
     const megapixels = current ? (current.width * current.height) / 1e6 : 1;
     const label = `Sending to ${PROVIDER_NAMES[provider]}… (charged only if it succeeds)`;
     return editor.runRemote(label, async (file, signal) => {
-      const result = await accounts.paidCall(build(file), { signal, resultId: String(current?.id ?? ''), megapixels });
+      const result = await paidCall(build(file), { signal, resultId: String(current?.id ?? ''), megapixels });
       return { image: result.image, providerName: PROVIDER_NAMES[provider], madeBy, watermarked: result.watermarked };
     });
   }
@@ -100,10 +148,10 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
     const file = editor.result()?.sourceFile;
     if (!file) return;
     try {
-      const preflight = await accounts.preflight(build(file));
+      const checked = await preflight(build(file));
       setPending({
         title,
-        preflight,
+        preflight: checked,
         pay: () => {
           setPending(undefined);
           return run(provider, madeBy, build);
@@ -117,7 +165,7 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
   function exportHd(provider: ProviderId): Promise<void> {
     const build = (file: File): PaidRequest => {
       // Held by its interface: the request it builds is the one it takes.
-      const adapter: ProviderAdapter<{ op: string; image: Blob }> = accounts.adapters()[provider];
+      const adapter: ProviderAdapter<{ op: string; image: Blob }> = endpoints.adapters()[provider];
       return bindRequest(adapter, adapter.hdRequest(file, file.name));
     };
     return propose(provider, `HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
@@ -125,11 +173,11 @@ export function createPaidExports(editor: Editor, accounts: Accounts, online: Ac
 
   function aiEdit(choices: AiEditChoices): Promise<void> {
     return propose('photoroom', 'AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) =>
-      bindRequest(accounts.adapters().photoroom, aiEditRequest(file, file.name, choices)),
+      bindRequest(endpoints.adapters().photoroom, aiEditRequest(file, file.name, choices)),
     );
   }
 
   return { hdOffers, hdRoute, offeredProviders, online, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
 }
 
-export type PaidExports = ReturnType<typeof createPaidExports>;
+export type PaidActions = ReturnType<typeof createPaidActions>;

@@ -1,0 +1,83 @@
+/**
+ * The composition root: builds the app's services once, in dependency order, and hands them down in
+ * one context. Nothing else constructs a service, and no module holds one in a global.
+ */
+import { createContext, createEffect, createSignal, on, onCleanup, useContext, type Accessor } from 'solid-js';
+import { modelDownloadBytes } from 'virtual:model-sizes';
+import type { Clock } from '../credits/logic/types.ts';
+import { createAppUpdate, type AppUpdate } from './state/app-update.ts';
+import { createConnectivity, type Connectivity } from './state/connectivity.ts';
+import type { CreditsUi } from './state/credits.ts';
+import { createEditor, type Editor } from './state/editor.ts';
+import { createEndpoints, type Endpoints } from './state/endpoints.ts';
+import { createKeys, type Keys } from './state/keys.ts';
+import { createOfflineModel, type OfflineModelStore } from './state/offline-model.ts';
+import { createPaidActions, type PaidActions } from './state/paid-actions.ts';
+
+/** The installed-app side of the page: service worker, offline model, network state. */
+export interface Pwa {
+  update: AppUpdate;
+  offlineModel: OfflineModelStore;
+  connectivity: Connectivity;
+}
+
+export interface AppServices {
+  editor: Editor;
+  endpoints: Endpoints;
+  keys: Keys;
+  paid: PaidActions;
+  pwa: Pwa;
+  /** The app's clock, re-read every `tickMs` for state that changes with time. */
+  now: Accessor<number>;
+}
+
+export interface AppServicesOptions {
+  /** The app's clock (the browser's, which tests control through Playwright's clock). */
+  clock?: Clock;
+  tickMs?: number;
+}
+
+/** Must run inside a Solid owner (the App component): services are disposed with it. */
+export function createAppServices(options: AppServicesOptions = {}): AppServices {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const [now, setNow] = createSignal(clock.now());
+  const ticker = setInterval(() => setNow(clock.now()), options.tickMs ?? 30_000);
+
+  const editor = createEditor({ modelDownloadBytes });
+  const connectivity = createConnectivity();
+  const endpoints = createEndpoints();
+  const keys = createKeys({ endpoints, clock, now });
+  const paid = createPaidActions({ editor, keys, endpoints, online: connectivity.online, now });
+  // An update waits for a running cutout, export or paid call (paid calls run as editor jobs).
+  const update = createAppUpdate({ isBusy: editor.busy });
+  const offlineModel = createOfflineModel({ model: () => editor.state.model, send: update.send });
+  // After a finished cutout (the model was fetched through the service worker) and on a model change.
+  createEffect(on([() => editor.result()?.png, () => editor.state.model], () => void offlineModel.refresh()));
+
+  onCleanup(() => {
+    clearInterval(ticker);
+    keys.dispose();
+    editor.dispose();
+  });
+  return { editor, endpoints, keys, paid, pwa: { update, offlineModel, connectivity }, now };
+}
+
+const AppContext = createContext<AppServices>();
+
+export const AppServicesProvider = AppContext.Provider;
+
+export function useApp(): AppServices {
+  const services = useContext(AppContext);
+  if (!services) throw new Error('useApp() outside <AppServicesProvider>');
+  return services;
+}
+
+export const useEditor = (): Editor => useApp().editor;
+export const usePwa = (): Pwa => useApp().pwa;
+
+/** The usage view's state; only rendered once the key store is open. */
+export function useCredits(): CreditsUi {
+  const credits = useApp().keys.credits();
+  if (!credits) throw new Error('useCredits() before the key store is open');
+  return credits;
+}

@@ -1,0 +1,206 @@
+/**
+ * Saved provider keys (main thread): which are saved (masked), adding one (checked with its provider
+ * first), forgetting one, whether its provider still serves keys, and the credits coordinator every
+ * balance check and paid call goes through. Keys stay in the vault; a request decrypts its key just
+ * for that request. Created once by the composition root.
+ */
+import { createRoot, createSignal, type Accessor } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { PROVIDER_IDS, PROVIDER_NAMES, isSandboxKey } from '../../providers/catalog.ts';
+import { ProviderError } from '../../providers/errors.ts';
+import { providerStatus, type ProviderStatus } from '../../providers/retirement.ts';
+import type { ProviderId } from '../../providers/types.ts';
+import { openKeyVault, type KeyVault, type StoredKey } from '../../keys/vault.ts';
+import { createCreditsCoordinator, type CreditsCoordinator, type KeyRef } from '../../credits/coordinator/index.ts';
+import type { Clock, KeyAccount } from '../../credits/logic/types.ts';
+import { openCreditsStore } from '../../credits/persistence/store.ts';
+import { browserTabSync } from '../../credits/tabs.ts';
+import { createCreditsUi, type CreditsUi } from './credits.ts';
+import { failureText } from './editor.ts';
+import type { Endpoints } from './endpoints.ts';
+
+export { PROVIDER_IDS };
+
+/** A key saved for a provider, as the app knows it (never the key itself), and what its check said. */
+export interface SavedKey {
+  key: StoredKey;
+  /** Why the key could not be checked when it was added, in words a person understands. */
+  problem?: string;
+}
+
+export interface KeysState {
+  /** False until the vault has been read. */
+  ready: boolean;
+  /** Why keys cannot be stored in this browser (e.g. private mode without IndexedDB). */
+  unavailable?: string;
+  saved: Partial<Record<ProviderId, SavedKey>>;
+}
+
+export type AddKeyOutcome = { saved: true; key: SavedKey } | { saved: false; reason: string };
+
+type SecretFor = (keyId: string) => Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined>;
+
+export interface KeysDeps {
+  endpoints: Endpoints;
+  /** The app's clock: decides, among other things, whether a provider has retired. */
+  clock: Clock;
+  /** The app's ticking "now", for state that changes with time (a provider's retirement). */
+  now: Accessor<number>;
+  openVault?: () => Promise<KeyVault>;
+  openCoordinator?: (secretFor: SecretFor, clock: Clock) => Promise<CreditsCoordinator>;
+}
+
+async function openBrowserCoordinator(secretFor: SecretFor, clock: Clock): Promise<CreditsCoordinator> {
+  return createCreditsCoordinator({ store: await openCreditsStore(), ...browserTabSync(), secretFor, clock });
+}
+
+interface Opened {
+  vault: KeyVault;
+  coordinator: CreditsCoordinator;
+}
+
+export function createKeys(deps: KeysDeps) {
+  const { endpoints, clock, now } = deps;
+  const [state, setState] = createStore<KeysState>({ ready: false, saved: {} });
+  const [credits, setCredits] = createSignal<CreditsUi>();
+  let disposeCredits: (() => void) | undefined;
+  let opened: Opened | undefined;
+
+  const providerOf = (keyId: string): ProviderId | undefined => PROVIDER_IDS.find((provider) => state.saved[provider]?.key.id === keyId);
+
+  async function secretFor(keyId: string): Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined> {
+    const provider = providerOf(keyId);
+    if (!provider || !opened) return undefined;
+    return { secret: await opened.vault.reveal(keyId), adapter: endpoints.adapters()[provider] };
+  }
+
+  async function open(): Promise<Opened | undefined> {
+    try {
+      const [vault, coordinator] = await Promise.all([
+        (deps.openVault ?? openKeyVault)(),
+        (deps.openCoordinator ?? openBrowserCoordinator)(secretFor, clock),
+        endpoints.ready,
+      ]);
+      opened = { vault, coordinator };
+      for (const key of await vault.list()) setState('saved', key.provider, { key });
+      setState('ready', true);
+      // The usage view's state lives in its own root, disposed with the app.
+      createRoot((dispose) => {
+        disposeCredits = dispose;
+        setCredits(createCreditsUi(coordinator, { refreshKey: (keyId) => refreshKey(keyId), now: () => clock.now() }));
+      });
+      return opened;
+    } catch (error) {
+      setState({ ready: true, unavailable: `Keys cannot be saved in this browser: ${failureText(error)}` });
+      return undefined;
+    }
+  }
+
+  const ready = open();
+  // Balances may have moved since the last visit (other devices, the provider's dashboard).
+  void ready.then(async (done) => {
+    if (!done) return;
+    // Retired providers are not asked (the coordinator refuses those refreshes anyway).
+    const live = PROVIDER_IDS.filter((provider) => state.saved[provider] && status(provider).state === 'active');
+    await done.coordinator.refreshStale(await Promise.all(live.map((provider) => keyRef(provider))));
+  });
+
+  async function requireOpened(): Promise<Opened> {
+    const done = await ready;
+    if (!done) throw new Error(state.unavailable ?? 'Keys cannot be used in this browser.');
+    return done;
+  }
+
+  /** The key of a provider, decrypted for one request to that provider. */
+  async function keyRef(provider: ProviderId): Promise<KeyRef> {
+    const { vault } = await requireOpened();
+    const saved = state.saved[provider];
+    if (!saved) throw new Error(`No ${PROVIDER_NAMES[provider]} key is saved. Add one in Keys.`);
+    return { keyId: saved.key.id, provider, secret: await vault.reveal(saved.key.id), adapter: endpoints.adapters()[provider] };
+  }
+
+  const balanceOf = (provider: ProviderId): KeyAccount | undefined => {
+    const keyId = state.saved[provider]?.key.id;
+    return keyId === undefined ? undefined : credits()?.state.accounts.find((account) => account.keyId === keyId);
+  };
+
+  /** Whether the provider still serves API keys: its meta.ts date by the app's clock, or what its answers showed. */
+  function status(provider: ProviderId): ProviderStatus {
+    return providerStatus(provider, now(), balanceOf(provider)?.retirement);
+  }
+
+  /** Saves a key, then checks it with its provider's account endpoint; a rejected key is not kept. */
+  async function add(provider: ProviderId, secret: string): Promise<AddKeyOutcome> {
+    const trimmed = secret.trim();
+    if (trimmed === '') return { saved: false, reason: `Paste your ${PROVIDER_NAMES[provider]} API key first.` };
+    const current = providerStatus(provider, clock.now());
+    if (current.state === 'retired')
+      return { saved: false, reason: new ProviderError({ kind: 'retired', provider, retiredBy: current.by }).message };
+    let done: Opened;
+    try {
+      done = await requireOpened();
+    } catch (error) {
+      return { saved: false, reason: failureText(error) };
+    }
+    const previous = state.saved[provider];
+    // Checked under a fresh id before it replaces anything: a rejected key leaves the old one in place.
+    const keyId = crypto.randomUUID();
+    const outcome = await done.coordinator.addKey({ keyId, provider, secret: trimmed, adapter: endpoints.adapters()[provider] });
+    const error = outcome.status === 'failed' ? outcome.error : undefined;
+    const sandbox = isSandboxKey(provider, trimmed);
+    // A sandbox key may be refused by the account endpoints alone (PhotoRoom's are said not to serve them): it is kept.
+    if (error instanceof ProviderError && (error.kind === 'key-rejected' || error.kind === 'retired') && !sandbox) {
+      await done.coordinator.forgetKey(keyId, { dropLedger: true });
+      return { saved: false, reason: error.message };
+    }
+    const key = await done.vault.add(provider, trimmed, { id: keyId, sandbox });
+    if (previous) await done.coordinator.forgetKey(previous.key.id);
+    // A provider we cannot reach now may still take the key later.
+    const problem =
+      error === undefined
+        ? undefined
+        : sandbox && error instanceof ProviderError && error.kind === 'key-rejected'
+          ? 'Saved. Sandbox keys may not report a balance: calls with this key are free and their results watermarked.'
+          : `Saved, but not checked yet: ${failureText(error)}`;
+    const saved: SavedKey = problem === undefined ? { key } : { key, problem };
+    setState('saved', provider, reconcile(saved));
+    return { saved: true, key: saved };
+  }
+
+  async function forget(provider: ProviderId): Promise<void> {
+    const saved = state.saved[provider];
+    if (!saved) return;
+    const done = await requireOpened();
+    await done.vault.forget(saved.key.id);
+    await done.coordinator.forgetKey(saved.key.id);
+    setState('saved', provider, undefined);
+  }
+
+  /** A balance check the person asked for (the credits view shows its outcome). */
+  async function refreshKey(keyId: string) {
+    const provider = providerOf(keyId);
+    if (!provider) return undefined;
+    const done = await requireOpened();
+    return done.coordinator.refresh(await keyRef(provider), 'user');
+  }
+
+  return {
+    state,
+    ready,
+    credits: credits as Accessor<CreditsUi | undefined>,
+    coordinator: async () => (await requireOpened()).coordinator,
+    keyRef,
+    balanceOf,
+    status,
+    add,
+    forget,
+    /** Checks a provider's balance now (within its limits), through the credits view so it shows. */
+    refresh: (provider: ProviderId) => {
+      const keyId = state.saved[provider]?.key.id;
+      return keyId === undefined ? Promise.resolve() : (credits()?.refresh(keyId) ?? Promise.resolve());
+    },
+    dispose: () => disposeCredits?.(),
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;
