@@ -3,7 +3,7 @@
  * implementation (fake-indexeddb) and a clock the test moves, shared with the fakes' rate windows.
  */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCreditsCoordinator } from '../../../src/credits/coordinator/index.ts';
 import type { CreditsCoordinator, KeyRef } from '../../../src/credits/coordinator/index.ts';
 import { openCreditsStore } from '../../../src/credits/persistence/store.ts';
@@ -227,7 +227,7 @@ describe('credits coordinator against the fake providers', () => {
     const controller = new AbortController();
     // Abort once the request is on the wire: the fake has it (and bills it) before the answer is read.
     const started = tab.paidCall({ ...keys.pr, request: { op: 'segment', image: subjectOnWhite(600, 400) }, signal: controller.signal });
-    while (!photoroom.requests.some((request) => request.method === 'POST')) await new Promise((resolve) => setTimeout(resolve, 1));
+    await vi.waitFor(() => expect(photoroom.requests.some((request) => request.method === 'POST')).toBe(true), { interval: 1 });
     controller.abort(new DOMException('Cancelled', 'AbortError'));
     await expect(started).rejects.toThrow();
     const entry = tab.view().ledger.find((candidate) => candidate.kind === 'call');
@@ -369,9 +369,11 @@ describe('credits coordinator against the fake providers', () => {
     expect(timers).toHaveLength(1);
     advance(45_100);
     timers[0]!.run();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await tab.reload();
-    expect(balanceOf(tab, 'key-wbg')).toBe(5);
+    // The timer starts the refresh; the balance arrives when it has run, however long that takes.
+    await vi.waitFor(async () => {
+      await tab.reload();
+      expect(balanceOf(tab, 'key-wbg')).toBe(5);
+    });
   });
 
   it('turns a call left in flight by a closed tab into pending, and settles it', async () => {

@@ -40,9 +40,17 @@ describe('BroadcastChannel change messages', () => {
     stranger.postMessage({ hello: 'world' });
     tabA.post({ type: 'changed', keyIds: ['k1'], origin: 'A' });
     await arrived;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(heardByB).toEqual([{ type: 'changed', keyIds: ['k1'], origin: 'A' }]);
-    expect(heardByA).toEqual([]);
+    // Messages on one channel arrive in order: once a later marker is heard, nothing else is on its way.
+    const heardMarker = (tab: typeof tabA) =>
+      new Promise<void>((resolve) => tab.subscribe((message) => message.origin === 'marker' && resolve()));
+    const markers = Promise.all([heardMarker(tabA), heardMarker(tabB)]);
+    const sender = new BroadcastChannel(name);
+    sender.postMessage({ type: 'changed', keyIds: [], origin: 'marker' });
+    await markers;
+    sender.close();
+    const real = (heard: CreditsMessage[]) => heard.filter((message) => message.origin !== 'marker');
+    expect(real(heardByB)).toEqual([{ type: 'changed', keyIds: ['k1'], origin: 'A' }]);
+    expect(real(heardByA)).toEqual([]);
     tabA.close();
     tabB.close();
     stranger.close();
