@@ -200,8 +200,9 @@ export interface RefreshIds {
 
 /**
  * The server's figure wins. The difference between it and ours first settles pending calls, oldest
- * first (charged when the balance fell by at least their cost), and whatever remains is written as a
- * visible correction entry. Never called while a call is in flight (see decideRefresh).
+ * first (charged when the balance fell by at least their cost), then unpriced calls (they took what
+ * is left of the fall), and whatever remains is written as a visible correction entry. Never called
+ * while a call is in flight (see decideRefresh).
  */
 export function applyRefresh(
   account: KeyAccount,
@@ -210,18 +211,21 @@ export function applyRefresh(
   ids: RefreshIds,
   now: number,
 ): Transition {
-  const entries: LedgerEntry[] = [];
-  const server = tidy(reported.available);
-  const next: KeyAccount = {
-    ...account,
-    unit: reported.unit,
-    available: server,
-    reported,
-    lastRefreshedAt: now,
-  };
+  const next = refreshedAccount(account, reported, now);
+  if (account.available === undefined) return { account: next, entries: openingEntries(account, open, reported, ids, now) };
+
+  // Positive: the provider took this much more than we counted.
+  const fall = { unexplained: tidy(account.available - tidy(reported.available)), running: account.available };
+  const entries = [...settlePending(open, fall), ...settleUnpriced(open, fall, reported.unit)];
+  if (Math.abs(fall.unexplained) > EPSILON) entries.push(correctionEntry(account, fall.unexplained, reported, ids, now));
+  return { account: next, entries };
+}
+
+/** The account as the provider reports it now; remove.bg-style subscription figures tracked per cycle. */
+function refreshedAccount(account: KeyAccount, reported: ReportedBalance, now: number): KeyAccount {
+  const next: KeyAccount = { ...account, unit: reported.unit, available: tidy(reported.available), reported, lastRefreshedAt: now };
   delete next.refreshWanted;
   if (reported.plan !== undefined) next.plan = reported.plan;
-
   // Where the subscription figure is what is *left* of it, the allowance is the largest seen this cycle.
   if (providerMeta(account.provider).balance.subscription === 'part-of-total' && reported.subscription !== undefined) {
     next.subscriptionLeft = reported.subscription;
@@ -230,103 +234,115 @@ export function applyRefresh(
     const renewed = previousLeft !== undefined && reported.subscription > previousLeft + EPSILON;
     next.subscriptionPeak = renewed ? reported.subscription : Math.max(account.subscriptionPeak ?? 0, reported.subscription);
   }
+  return next;
+}
 
-  if (account.available === undefined) {
-    entries.push({
-      id: ids.newEntryId,
-      keyId: account.keyId,
-      provider: account.provider,
-      kind: 'opening',
-      at: now,
-      operation: '',
-      unit: reported.unit,
-      expectedCost: 0,
-      charged: 0,
-      source: 'account-refresh',
-      outcome: 'settled',
-      balanceAfter: server,
-      note: `First balance check: ${formatUnits(server, reported.unit)}.`,
-    });
-    // Calls that broke (or were not priced) before the first check cannot be told apart from earlier spending.
-    for (const entry of open.filter((candidate) => candidate.outcome === 'pending')) {
-      entries.push({
-        ...entry,
-        outcome: 'settled',
-        charged: 0,
-        source: 'account-refresh',
-        note: 'Broke before the first balance check; included in the opening balance.',
-      });
-    }
-    for (const entry of open.filter((candidate) => candidate.outcome === 'unpriced')) {
-      entries.push({
-        ...entry,
-        outcome: 'success',
-        charged: 0,
-        source: 'account-refresh',
-        note: 'Done before the first balance check; what it took is included in the opening balance.',
-      });
-    }
-    return { account: next, entries };
-  }
+/** The first balance seen; calls that broke or were not priced before it cannot be told apart from earlier spending. */
+function openingEntries(
+  account: KeyAccount,
+  open: readonly LedgerEntry[],
+  reported: ReportedBalance,
+  ids: RefreshIds,
+  now: number,
+): LedgerEntry[] {
+  const server = tidy(reported.available);
+  const opening: LedgerEntry = {
+    id: ids.newEntryId,
+    keyId: account.keyId,
+    provider: account.provider,
+    kind: 'opening',
+    at: now,
+    operation: '',
+    unit: reported.unit,
+    expectedCost: 0,
+    charged: 0,
+    source: 'account-refresh',
+    outcome: 'settled',
+    balanceAfter: server,
+    note: `First balance check: ${formatUnits(server, reported.unit)}.`,
+  };
+  const before = (outcome: 'pending' | 'unpriced', note: string, settled: LedgerEntry['outcome']) =>
+    open
+      .filter((entry) => entry.outcome === outcome)
+      .map((entry) => ({ ...entry, outcome: settled, charged: 0, source: 'account-refresh' as const, note }));
+  return [
+    opening,
+    ...before('pending', 'Broke before the first balance check; included in the opening balance.', 'settled'),
+    ...before('unpriced', 'Done before the first balance check; what it took is included in the opening balance.', 'success'),
+  ];
+}
 
-  // Positive: the provider took this much more than we counted.
-  let unexplained = tidy(account.available - server);
-  let running = account.available;
-  const pending = open.filter((entry) => entry.outcome === 'pending').sort((a, b) => a.at - b.at);
-  for (const entry of pending) {
-    const charged = unexplained + EPSILON >= entry.expectedCost && entry.expectedCost > 0;
-    const amount = charged ? entry.expectedCost : 0;
-    unexplained = tidy(unexplained - amount);
-    running = tidy(running - amount);
-    entries.push({
-      ...entry,
-      outcome: 'settled',
-      charged: amount,
-      source: 'account-refresh',
-      balanceAfter: running,
-      note: charged ? 'Charged although the result did not arrive (confirmed by the balance).' : 'Not charged (confirmed by the balance).',
-    });
-  }
-  // Calls that succeeded without a balance-unit price took whatever the balance fell by beyond that.
-  const unpriced = open.filter((entry) => entry.outcome === 'unpriced').sort((a, b) => a.at - b.at);
-  if (unpriced.length > 0) {
-    const share = unexplained > EPSILON ? tidy(unexplained / unpriced.length) : 0;
-    unpriced.forEach((entry, index) => {
-      // The last one takes the rounding remainder, so the shares add up to the fall exactly.
-      const amount = share === 0 ? 0 : index === unpriced.length - 1 ? tidy(unexplained - share * (unpriced.length - 1)) : share;
-      running = tidy(running - amount);
-      entries.push({
+/** What the refresh still has to explain as it settles entries (updated as they take their part). */
+interface Fall {
+  unexplained: number;
+  running: number;
+}
+
+/** Pending calls, oldest first: charged when the balance fell by at least their cost. */
+function settlePending(open: readonly LedgerEntry[], fall: Fall): LedgerEntry[] {
+  return open
+    .filter((entry) => entry.outcome === 'pending')
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => {
+      const charged = fall.unexplained + EPSILON >= entry.expectedCost && entry.expectedCost > 0;
+      const amount = charged ? entry.expectedCost : 0;
+      fall.unexplained = tidy(fall.unexplained - amount);
+      fall.running = tidy(fall.running - amount);
+      return {
         ...entry,
-        outcome: 'success',
+        outcome: 'settled' as const,
         charged: amount,
-        source: 'account-refresh',
-        balanceAfter: running,
-        note: `Done${reportedWords(entry.reportedCost)}; took ${formatUnits(amount, reported.unit)} (read from the balance).`,
-      });
+        source: 'account-refresh' as const,
+        balanceAfter: fall.running,
+        note: charged
+          ? 'Charged although the result did not arrive (confirmed by the balance).'
+          : 'Not charged (confirmed by the balance).',
+      };
     });
-    if (share !== 0) unexplained = 0;
-  }
-  if (Math.abs(unexplained) > EPSILON) {
-    entries.push({
-      id: ids.newEntryId,
-      keyId: account.keyId,
-      provider: account.provider,
-      kind: 'correction',
-      at: now,
-      operation: '',
-      unit: reported.unit,
-      expectedCost: 0,
-      charged: unexplained,
-      source: 'account-refresh',
-      outcome: 'settled',
-      balanceAfter: server,
-      note:
-        unexplained > 0
-          ? `The provider reports ${formatUnits(unexplained, reported.unit)} less than counted here (used elsewhere, or charged differently).`
-          : `The provider reports ${formatUnits(-unexplained, reported.unit)} more than counted here (top-up, renewal or refund).`,
-    });
-  }
-  return { account: next, entries };
+}
+
+/** Calls that succeeded without a balance-unit price took whatever the balance fell by beyond that, in equal shares. */
+function settleUnpriced(open: readonly LedgerEntry[], fall: Fall, unit: BalanceUnit): LedgerEntry[] {
+  const unpriced = open.filter((entry) => entry.outcome === 'unpriced').sort((a, b) => a.at - b.at);
+  if (unpriced.length === 0) return [];
+  const share = fall.unexplained > EPSILON ? tidy(fall.unexplained / unpriced.length) : 0;
+  const settled = unpriced.map((entry, index) => {
+    // The last one takes the rounding remainder, so the shares add up to the fall exactly.
+    const amount = share === 0 ? 0 : index === unpriced.length - 1 ? tidy(fall.unexplained - share * (unpriced.length - 1)) : share;
+    fall.running = tidy(fall.running - amount);
+    return {
+      ...entry,
+      outcome: 'success' as const,
+      charged: amount,
+      source: 'account-refresh' as const,
+      balanceAfter: fall.running,
+      note: `Done${reportedWords(entry.reportedCost)}; took ${formatUnits(amount, unit)} (read from the balance).`,
+    };
+  });
+  if (share !== 0) fall.unexplained = 0;
+  return settled;
+}
+
+/** The rest of the difference, visible: positive when the provider took more than counted. */
+function correctionEntry(account: KeyAccount, unexplained: number, reported: ReportedBalance, ids: RefreshIds, now: number): LedgerEntry {
+  return {
+    id: ids.newEntryId,
+    keyId: account.keyId,
+    provider: account.provider,
+    kind: 'correction',
+    at: now,
+    operation: '',
+    unit: reported.unit,
+    expectedCost: 0,
+    charged: unexplained,
+    source: 'account-refresh',
+    outcome: 'settled',
+    balanceAfter: tidy(reported.available),
+    note:
+      unexplained > 0
+        ? `The provider reports ${formatUnits(unexplained, reported.unit)} less than counted here (used elsewhere, or charged differently).`
+        : `The provider reports ${formatUnits(-unexplained, reported.unit)} more than counted here (top-up, renewal or refund).`,
+  };
 }
 
 function reportedWords(cost: ReportedCost | undefined): string {
