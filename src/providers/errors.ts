@@ -79,8 +79,8 @@ export function describeProviderError(details: ProviderErrorDetails): string {
     case 'credits-expired':
       return `Credits expired: your ${name} credits have expired${http}.${said} Nothing was charged. Topping up reactivates them; the free on-device cutout still works.${hint}`;
     case 'rate-limited': {
-      const wait = details.retryAfterSeconds === undefined ? 'a minute' : seconds(details.retryAfterSeconds);
-      return `${name} is receiving too many requests from this key${http}. Nothing was charged. Try again in ${wait}.${hint}`;
+      const wait = details.retryAfterSeconds === undefined ? 'a minute' : humanDuration(details.retryAfterSeconds);
+      return `${name} is receiving too many requests from this key${http}. Nothing was charged. ${name} asked to wait ${wait} before the next call.${hint}`;
     }
     case 'bad-input':
       return `${name} refused this image${http}.${said || ' It gave no reason.'} Nothing was charged. Try a JPEG or PNG photo within the size limits.${hint}`;
@@ -94,6 +94,51 @@ export function describeProviderError(details: ProviderErrorDetails): string {
       return `The connection to ${name} broke while the result was coming back. ${name} may have charged for this cutout; check your balance before you try again.${hint}`;
     case 'retired':
       return `${retiredText(details.provider, details.retiredBy ?? 'date', details.status)}${hint}`;
+  }
+}
+
+/**
+ * Why a balance check failed, in its own words (a balance check charges nothing and is retried by
+ * itself, so paid-call sentences would mislead). `timeoutMs` is what the caller allowed it.
+ */
+export function describeBalanceCheckFailure(
+  error: unknown,
+  provider: ProviderId,
+  timeoutMs: number,
+): { kind: ProviderErrorKind; message: string } {
+  const meta = providerMeta(provider);
+  const name = meta.displayName;
+  const intro = `Could not check the ${name} balance:`;
+  const later = 'The last known balance is shown; Cutwise checks again by itself.';
+  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return { kind: 'unavailable', message: `${intro} ${name} did not answer within ${Math.round(timeoutMs / 1000)} seconds. ${later}` };
+  }
+  if (!(error instanceof ProviderError)) return { kind: 'unavailable', message: `${intro} its answer could not be read. ${later}` };
+  const http = error.status === undefined ? '' : ` (HTTP ${error.status})`;
+  const said = error.providerMessage ? ` ${name} said: “${error.providerMessage}”.` : '';
+  switch (error.kind) {
+    case 'key-rejected':
+      return {
+        kind: error.kind,
+        message: `${intro} ${name} did not accept the key${http}.${said} Copy it again from ${meta.keySource} and add it in Keys.`,
+      };
+    case 'retired':
+      return { kind: error.kind, message: error.message };
+    case 'rate-limited':
+      return {
+        kind: error.kind,
+        message: `${intro} ${name} asked to wait ${humanDuration(error.retryAfterSeconds ?? 60)}${http}. The next check runs by itself.`,
+      };
+    case 'offline':
+      return { kind: error.kind, message: `${intro} this device is offline. ${later}` };
+    case 'blocked-by-browser':
+      return { kind: error.kind, message: `${intro} ${noAnswerText(provider).replace(/ Nothing was charged\./, '')}` };
+    case 'out-of-credits':
+    case 'credits-expired':
+    case 'bad-input':
+    case 'unavailable':
+    case 'ambiguous':
+      return { kind: error.kind, message: `${intro} ${name} answered with an error${http}.${said} ${later}` };
   }
 }
 
@@ -133,9 +178,15 @@ function retiredText(provider: ProviderId, by: RetiredBy, status: number | undef
   return `${what}${retirement ? ` ${retirement.announcement}` : ''} Nothing was charged.${next} Your ${name} history stays under Usage and balances, and the free on-device cutout works as before.`;
 }
 
-function seconds(value: number): string {
-  const rounded = Math.max(1, Math.ceil(value));
-  return rounded === 1 ? '1 second' : `${rounded} seconds`;
+/** "1 second", "45 seconds", "about 3 minutes", "about 24 hours", "about 3 days": a wait in the units a person uses. */
+export function humanDuration(totalSeconds: number): string {
+  const seconds = Math.max(1, Math.ceil(totalSeconds));
+  if (seconds < 90) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `about ${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `about ${hours} hours`;
+  return `about ${Math.round(hours / 24)} days`;
 }
 
 export interface ParsedErrorBody {

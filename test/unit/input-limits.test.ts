@@ -76,3 +76,23 @@ describe('input helpers', () => {
     expect(formatBytes(88_188_479)).toBe('84.1 MB');
   });
 });
+
+describe('download names', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  it('stay under 255 bytes of UTF-8 for long names, cutting whole characters and keeping the extension', () => {
+    for (const name of ['a'.repeat(300) + '.jpg', 'é'.repeat(200) + '.png', '😀'.repeat(100) + '.webp', '写真'.repeat(90) + '.jpg']) {
+      const download = cutoutFileName(name, 'image/png');
+      expect(bytes(download), name.slice(0, 10)).toBeLessThanOrEqual(200);
+      expect(download).toMatch(/-cutout\.png$/);
+      expect(download).not.toContain('\uFFFD');
+      // Not cut in the middle of a character.
+      expect(new TextDecoder('utf-8', { fatal: true }).decode(new TextEncoder().encode(download))).toBe(download);
+    }
+  });
+  it('drops bidi controls and characters file systems refuse, and is never empty', () => {
+    expect(cutoutFileName('invoice\u202Egpj.exe', 'image/png')).toBe('invoicegpj-cutout.png');
+    expect(cutoutFileName('a<b>c:d"e|f?g*h.png', 'image/webp')).toBe('abcdefgh-cutout.webp');
+    expect(cutoutFileName('\u200F\u202E.png', 'image/png')).toBe('image-cutout.png');
+    expect(cutoutFileName('...hidden.png', 'image/png')).toBe('hidden-cutout.png');
+  });
+});

@@ -8,7 +8,7 @@ import type { Preflight } from '../../credits/logic/preflight.ts';
 import type { PriceQuote } from '../../credits/logic/prices.ts';
 import type { RankedRoute, RouteChoice } from '../../credits/logic/routing.ts';
 import { PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
-import { describeProviderError } from '../../providers/errors.ts';
+import { describeProviderError, humanDuration } from '../../providers/errors.ts';
 import type { ProviderId } from '../../providers/types.ts';
 
 const ON_DEVICE = 'or use the free on-device cutout';
@@ -84,10 +84,18 @@ export function rateLimitWords(provider: ProviderId, limit: number, windowSecond
 }
 
 /** Why a paid call was refused before anything was sent. */
-export function blockedCallWords(blocked: { reason: string; preflight: Preflight; retryAt?: number }, now: number): string {
+export function blockedCallWords(
+  blocked: { reason: string; preflight: Preflight; retryAt?: number; rateLimitBy?: 'server' | 'window' },
+  now: number,
+): string {
   if (blocked.reason === 'rate-limit') {
-    const { limit, windowSeconds } = providerMeta(blocked.preflight.provider).rateLimit;
-    return rateLimitWords(blocked.preflight.provider, limit, windowSeconds, (blocked.retryAt ?? now) - now);
+    const provider = blocked.preflight.provider;
+    const waitMs = (blocked.retryAt ?? now) - now;
+    if (blocked.rateLimitBy === 'server') {
+      return `${PROVIDER_NAMES[provider]} asked to wait ${humanDuration(waitMs / 1000)} before the next call from this key. Nothing was sent; the free on-device cutout works meanwhile.`;
+    }
+    const { limit, windowSeconds } = providerMeta(provider).rateLimit;
+    return rateLimitWords(provider, limit, windowSeconds, waitMs);
   }
   const words = preflightWords(blocked.preflight);
   return words.blockedMessage ?? words.sentence;

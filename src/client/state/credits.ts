@@ -117,7 +117,7 @@ export function createCreditsUi(coordinator: CreditsCoordinator, options: Credit
 
 export function describeRefresh(outcome: RefreshOutcome, now: number): string {
   if (outcome.status === 'refreshed') return 'Balance checked just now.';
-  if (outcome.status === 'failed') return outcome.error instanceof Error ? outcome.error.message : 'The balance could not be checked.';
+  if (outcome.status === 'failed') return outcome.message;
   const { why, retryAt } = outcome.decision;
   const wait = retryAt === undefined ? undefined : Math.max(1, Math.ceil((retryAt - now) / 1000));
   switch (why) {

@@ -147,6 +147,7 @@ export function createKeys(deps: KeysDeps) {
     const keyId = crypto.randomUUID();
     const outcome = await done.coordinator.addKey({ keyId, provider, secret: trimmed, adapter: endpoints.adapters()[provider] });
     const error = outcome.status === 'failed' ? outcome.error : undefined;
+    const checkWords = outcome.status === 'failed' ? outcome.message : '';
     const sandbox = isSandboxKey(provider, trimmed);
     // A sandbox key may be refused by the account endpoints alone (PhotoRoom's are said not to serve them): it is kept.
     if (error instanceof ProviderError && (error.kind === 'key-rejected' || error.kind === 'retired') && !sandbox) {
@@ -161,7 +162,7 @@ export function createKeys(deps: KeysDeps) {
         ? undefined
         : sandbox && error instanceof ProviderError && error.kind === 'key-rejected'
           ? 'Saved. Sandbox keys may not report a balance: calls with this key are free and their results watermarked.'
-          : `Saved, but not checked yet: ${failureText(error)}`;
+          : `Saved, but not checked yet. ${checkWords}`;
     const saved: SavedKey = problem === undefined ? { key } : { key, problem };
     setState('saved', provider, reconcile(saved));
     return { saved: true, key: saved };

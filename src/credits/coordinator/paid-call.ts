@@ -7,7 +7,7 @@ import { isSandboxKey } from '../../providers/catalog.ts';
 import { ProviderError } from '../../providers/errors.ts';
 import { beginCall, finishCall } from '../logic/balance.ts';
 import { outcomeOf, retirementShown, type SendResult } from '../logic/outcome.ts';
-import { processingWait, requestWeight } from '../logic/policy.ts';
+import { processingWait, requestWeight, type ProcessingWait } from '../logic/policy.ts';
 import type { Preflight } from '../logic/preflight.ts';
 import { requestSize } from '../logic/prices.ts';
 import type { LedgerEntry } from '../logic/types.ts';
@@ -19,7 +19,7 @@ import type { AnyRequest, PaidCallInput, PaidCallResult } from './types.ts';
 type Blocked = Extract<PaidCallResult, { status: 'blocked' }>;
 type Reserved = { entry: LedgerEntry; preflight: Preflight };
 type Attempt =
-  { kind: 'wait'; wait: number; preflight: Preflight } | { kind: 'blocked'; preflight: Preflight } | ({ kind: 'begun' } & Reserved);
+  { kind: 'wait'; wait: ProcessingWait; preflight: Preflight } | { kind: 'blocked'; preflight: Preflight } | ({ kind: 'begun' } & Reserved);
 
 export function createPaidCall(kernel: Kernel, refresher: Refresher) {
   /** A stale balance (or one a refusal or broken call left in doubt) is checked first, when allowed. */
@@ -44,10 +44,11 @@ export function createPaidCall(kernel: Kernel, refresher: Refresher) {
       // Another tab spent the balance between our check and our start.
       if (attempt.kind === 'blocked')
         return { status: 'blocked', reason: attempt.preflight.reason ?? 'cannot-pay', preflight: attempt.preflight };
-      const retryAt = kernel.clock.now() + attempt.wait;
-      if (retryAt - started > kernel.maxRateWaitMs)
-        return { status: 'blocked', reason: 'rate-limit', retryAt, preflight: attempt.preflight };
-      await kernel.sleep(attempt.wait, input.signal);
+      const retryAt = kernel.clock.now() + attempt.wait.ms;
+      if (retryAt - started > kernel.maxRateWaitMs) {
+        return { status: 'blocked', reason: 'rate-limit', retryAt, rateLimitBy: attempt.wait.cause, preflight: attempt.preflight };
+      }
+      await kernel.sleep(attempt.wait.ms, input.signal);
     }
   }
 
@@ -57,7 +58,7 @@ export function createPaidCall(kernel: Kernel, refresher: Refresher) {
       const account = kernel.ensure(stored, input);
       const decided = kernel.check(input, account, open);
       const wait = processingWait(account, now, input.adapter.rateLimit, weight);
-      if (wait > 0) return { value: { kind: 'wait', wait, preflight: decided } };
+      if (wait.ms > 0) return { value: { kind: 'wait', wait, preflight: decided } };
       // (The unit is undefined only for a sandbox call with no price: it is refused like any unpriced call.)
       if (decided.status === 'blocked' || decided.cost === undefined || decided.unit === undefined)
         return { value: { kind: 'blocked', preflight: decided } };

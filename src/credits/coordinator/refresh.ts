@@ -4,7 +4,7 @@
  * scheduled for when they can.
  */
 import { isSandboxKey } from '../../providers/catalog.ts';
-import { ProviderError } from '../../providers/errors.ts';
+import { ProviderError, describeBalanceCheckFailure } from '../../providers/errors.ts';
 import { isRetired } from '../../providers/retirement.ts';
 import { applyRefresh, expireStaleCalls, markRateLimited, markRefreshAttempt, reportedFrom } from '../logic/balance.ts';
 import { retirementShown } from '../logic/outcome.ts';
@@ -44,7 +44,7 @@ export function createRefresher(kernel: Kernel): Refresher {
       });
       return { status: 'refreshed', account };
     } catch (caught) {
-      return { status: 'failed', error: await recordFailure(key, reason, caught) };
+      return { status: 'failed', ...(await recordFailure(key, reason, caught)) };
     }
   }
 
@@ -68,7 +68,7 @@ export function createRefresher(kernel: Kernel): Refresher {
   }
 
   /** Keeps what went wrong on the account, and whether the balance still needs checking. */
-  function recordFailure(key: KeyRef, reason: RefreshReason, caught: unknown): Promise<unknown> {
+  function recordFailure(key: KeyRef, reason: RefreshReason, caught: unknown): Promise<{ error: unknown; message: string }> {
     return kernel.store.update(key.keyId, (stored) => {
       const now = kernel.clock.now();
       const shown = retirementShown(key.provider, kernel.ensure(stored, key), caught, now);
@@ -79,13 +79,12 @@ export function createRefresher(kernel: Kernel): Refresher {
       }
       const error = shown.error;
       if (error instanceof ProviderError && error.kind === 'rate-limited') account = markRateLimited(account, now, error.retryAfterSeconds);
-      const kind = error instanceof ProviderError ? error.kind : 'unavailable';
-      const message = error instanceof Error ? error.message : 'The balance could not be checked.';
+      const { kind, message } = describeBalanceCheckFailure(error, key.provider, kernel.accountTimeoutMs);
       // Keep the wish: the balance still needs checking once the provider answers. Not for a provider
       // that is gone, nor a sandbox key (PhotoRoom's account endpoints may refuse those for good).
       const keepWish = !shown.evidence && !isSandboxKey(key.provider, key.secret);
       const wanted = keepWish ? { refreshWanted: account.refreshWanted ?? reason } : {};
-      return { account: { ...account, lastRefreshError: { kind, message, at: now }, ...wanted }, value: error };
+      return { account: { ...account, lastRefreshError: { kind, message, at: now }, ...wanted }, value: { error, message } };
     });
   }
 

@@ -43,14 +43,15 @@ export type PaidCallResult =
       status: 'blocked';
       reason: BlockReason | 'rate-limit';
       preflight: Preflight;
-      /** For 'rate-limit': when the next call fits. */
+      /** For 'rate-limit': when the next call fits, and whether the provider asked for the wait or our count of its limit. */
       retryAt?: number;
+      rateLimitBy?: 'server' | 'window';
     };
 
 export type RefreshOutcome =
   | { status: 'refreshed'; account: KeyAccount }
   | { status: 'skipped'; decision: Exclude<RefreshDecision, { run: true }> }
-  | { status: 'failed'; error: unknown };
+  | { status: 'failed'; error: unknown; /** The balance check's own words (it charged nothing). */ message: string };
 
 export interface CreditsView {
   accounts: KeyAccount[];

@@ -139,6 +139,7 @@ export function finishCall(account: KeyAccount, entry: LedgerEntry, outcome: Cal
     if (next.available !== undefined) done.balanceAfter = next.available;
     if (outcome.errorKind === 'rate-limited') {
       next.rateLimitedUntil = now + (outcome.retryAfterSeconds ?? 60) * 1000;
+      next.rateLimitedAt = now;
     }
     if (REFUSALS.has(outcome.errorKind) || (outcome.errorKind === 'key-rejected' && outcome.status !== undefined)) {
       next.refreshWanted = 'after-refusal';
@@ -190,7 +191,7 @@ export function markRefreshAttempt(account: KeyAccount, now: number, spec: RateL
 }
 
 export function markRateLimited(account: KeyAccount, now: number, retryAfterSeconds: number | undefined): KeyAccount {
-  return { ...account, rateLimitedUntil: now + (retryAfterSeconds ?? 60) * 1000 };
+  return { ...account, rateLimitedUntil: now + (retryAfterSeconds ?? 60) * 1000, rateLimitedAt: now };
 }
 
 export interface RefreshIds {

@@ -6,6 +6,13 @@
 import type { RateLimitSpec } from '../../providers/types.ts';
 import type { KeyAccount, LedgerEntry, RefreshReason, RequestMark } from './types.ts';
 
+/**
+ * A provider's Retry-After is obeyed locally only up to these caps: a server asking for a day must not
+ * lock the app for a day (its next call may well be answered), and balance checks stay possible.
+ */
+export const MAX_PROCESSING_LOCK_MS = 15 * 60_000;
+export const MAX_REFRESH_LOCK_MS = 60_000;
+
 export interface RefreshPolicy {
   /** Never two account calls for one key closer than this. */
   minGapMs: number;
@@ -90,19 +97,34 @@ export function decideRefresh(
   if (account.lastRefreshAttemptAt !== undefined && now - account.lastRefreshAttemptAt < policy.minGapMs) {
     return { run: false, why: 'too-soon', retryAt: account.lastRefreshAttemptAt + policy.minGapMs };
   }
-  if (account.rateLimitedUntil !== undefined && now < account.rateLimitedUntil) {
-    return { run: false, why: 'rate-limit', retryAt: account.rateLimitedUntil };
-  }
+  const serverLock = lockedUntil(account, MAX_REFRESH_LOCK_MS);
+  if (serverLock !== undefined && now < serverLock) return { run: false, why: 'rate-limit', retryAt: serverLock };
   const reserve = URGENT.has(reason) ? 0 : processingReserve(spec);
   const wait = waitForSlot(account.requests, now, spec, 1, reserve);
   if (wait > 0) return { run: false, why: 'rate-limit', retryAt: now + (Number.isFinite(wait) ? wait : windowMs(spec)) };
   return { run: true };
 }
 
-/** Milliseconds a processing call must wait for the rate limit; 0 = send now. */
-export function processingWait(account: KeyAccount, now: number, spec: RateLimitSpec, weight: number): number {
-  const limited = account.rateLimitedUntil !== undefined && now < account.rateLimitedUntil ? account.rateLimitedUntil - now : 0;
-  return Math.max(limited, waitForSlot(account.requests, now, spec, weight, 0));
+/** The server's Retry-After, capped (from the moment it was received) at `cap`. */
+function lockedUntil(account: KeyAccount, cap: number): number | undefined {
+  if (account.rateLimitedUntil === undefined) return undefined;
+  const received = account.rateLimitedAt ?? account.rateLimitedUntil;
+  return Math.min(account.rateLimitedUntil, received + cap);
+}
+
+export interface ProcessingWait {
+  /** 0 = send now. */
+  ms: number;
+  /** 'server': the provider asked to wait (Retry-After); 'window': our own count of its documented limit. */
+  cause: 'server' | 'window';
+}
+
+/** How long a processing call must wait for the rate limit, and whose limit it is. */
+export function processingWait(account: KeyAccount, now: number, spec: RateLimitSpec, weight: number): ProcessingWait {
+  const serverLock = lockedUntil(account, MAX_PROCESSING_LOCK_MS);
+  const server = serverLock !== undefined && now < serverLock ? serverLock - now : 0;
+  const window = waitForSlot(account.requests, now, spec, weight, 0);
+  return server >= window ? { ms: server, cause: 'server' } : { ms: window, cause: 'window' };
 }
 
 export function isStale(account: KeyAccount, now: number, policy: RefreshPolicy = DEFAULT_REFRESH_POLICY): boolean {

@@ -98,6 +98,8 @@ export interface KeyAccount {
   requests: RequestMark[];
   /** A 429 said to wait until then. */
   rateLimitedUntil?: number;
+  /** When that 429 arrived: the local lock is capped from there (see policy.ts). */
+  rateLimitedAt?: number;
   /** A refresh that was due but could not run yet (calls in flight, rate limit, 45 s gap). */
   refreshWanted?: RefreshReason;
   /** remove.bg: subscription credits left, reported and then lowered by local debits. */

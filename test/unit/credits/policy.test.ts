@@ -3,6 +3,8 @@ import { WithoutBgAdapter } from '../../../src/providers/withoutbg/adapter.ts';
 import { RemoveBgAdapter } from '../../../src/providers/removebg/adapter.ts';
 import { beginCall, markRefreshAttempt, newAccount } from '../../../src/credits/logic/balance.ts';
 import {
+  MAX_PROCESSING_LOCK_MS,
+  MAX_REFRESH_LOCK_MS,
   decideRefresh,
   processingReserve,
   processingWait,
@@ -68,8 +70,21 @@ describe('sliding-window request budget', () => {
 
   it('makes processing wait out a 429 Retry-After', () => {
     const account = { ...checked(T0), rateLimitedUntil: T0 + 9_000 };
-    expect(processingWait(account, T0 + 1_000, WBG, 1)).toBe(8_000);
-    expect(processingWait(account, T0 + 9_000, WBG, 1)).toBe(0);
+    expect(processingWait(account, T0 + 1_000, WBG, 1).ms).toBe(8_000);
+    expect(processingWait(account, T0 + 1_000, WBG, 1).cause).toBe('server');
+    expect(processingWait(account, T0 + 9_000, WBG, 1).ms).toBe(0);
+  });
+
+  it('obeys a Retry-After of a day only up to a cap, and lets balance checks through after a minute', () => {
+    const account = { ...checked(T0), rateLimitedUntil: T0 + 86_400_000, rateLimitedAt: T0 };
+    expect(processingWait(account, T0 + 1_000, WBG, 1)).toEqual({ ms: MAX_PROCESSING_LOCK_MS - 1_000, cause: 'server' });
+    expect(processingWait(account, T0 + MAX_PROCESSING_LOCK_MS, WBG, 1).ms).toBe(0);
+    expect(decideRefresh(account, [], 'user', T0 + 50_000, WBG)).toMatchObject({
+      run: false,
+      why: 'rate-limit',
+      retryAt: T0 + MAX_REFRESH_LOCK_MS,
+    });
+    expect(decideRefresh(account, [], 'user', T0 + MAX_REFRESH_LOCK_MS, WBG)).toEqual({ run: true });
   });
 });
 

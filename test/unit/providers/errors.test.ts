@@ -57,7 +57,10 @@ describe('ProviderError messages', () => {
       'remove.bg refused this image (HTTP 400). remove.bg said: “<b>Invalid</b>”. Nothing was charged. Try a JPEG or PNG photo within the size limits.',
     );
     const limited = new ProviderError({ kind: 'rate-limited', provider: 'withoutbg', status: 429, retryAfterSeconds: 9 });
-    expect(limited.message).toMatch(/^withoutBG .* Try again in 9 seconds\.$/);
+    expect(limited.message).toMatch(/^withoutBG .* withoutBG asked to wait 9 seconds before the next call\.$/);
+    // A day is said in hours, not 86400 seconds.
+    const day = new ProviderError({ kind: 'rate-limited', provider: 'photoroom', status: 429, retryAfterSeconds: 86_400 });
+    expect(day.message).toContain('PhotoRoom asked to wait about 24 hours before the next call.');
     expect(new ProviderError({ kind: 'ambiguous', provider: 'photoroom' }).message).toMatch(/may have charged/);
   });
 });
