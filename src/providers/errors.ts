@@ -19,6 +19,9 @@ export type ProviderErrorKind =
   | 'ambiguous'
   | 'retired';
 
+/** How a call ended without the page seeing whether it was billed. */
+export type Ambiguity = 'cut' | 'no-answer' | 'went-offline' | 'timeout';
+
 /** How a retired provider showed it: its date passed, its host said the API is gone, or it refused a key that had worked. */
 export type RetiredBy = 'date' | 'gone' | 'refused';
 
@@ -35,6 +38,8 @@ export interface ProviderErrorDetails {
   retryAfterSeconds?: number;
   /** Only for 'retired'. */
   retiredBy?: RetiredBy;
+  /** Only for 'ambiguous': what the page saw (default: the answer broke off after it started). */
+  ambiguity?: Ambiguity;
   /** A sentence specific to this provider and situation, appended to the message. */
   hint?: string;
   cause?: unknown;
@@ -50,7 +55,9 @@ export class ProviderError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly retiredBy: RetiredBy | undefined;
 
-  constructor(details: ProviderErrorDetails) {
+  constructor(input: ProviderErrorDetails) {
+    // A provider that echoes the key in its error text must not get it shown, logged or stored.
+    const details = input.providerMessage === undefined ? input : { ...input, providerMessage: redactKeys(input.providerMessage) };
     super(describeProviderError(details), details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = details.kind;
     this.provider = details.provider;
@@ -60,6 +67,21 @@ export class ProviderError extends Error {
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.retiredBy = details.retiredBy;
   }
+}
+
+const HIDDEN = '[key hidden]';
+
+/**
+ * Removes the given secrets, and anything shaped like an API key, from a provider's text: prefixed keys
+ * (`sk_…`, `sandbox_…`), UUIDs (Leonardo.Ai keys), and long runs of letters and digits.
+ */
+export function redactKeys(text: string, secrets: readonly string[] = []): string {
+  let clean = text;
+  for (const secret of secrets) if (secret.length >= 6) clean = clean.split(secret).join(HIDDEN);
+  return clean
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, HIDDEN)
+    .replace(/\b(?:sk|pk|rk|api|key|live|test|sandbox)_[A-Za-z0-9_-]{6,}/gi, HIDDEN)
+    .replace(/\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}\b/g, HIDDEN);
 }
 
 /** Where the setting lives that points a provider at a relay or gateway. */
@@ -91,7 +113,7 @@ export function describeProviderError(details: ProviderErrorDetails): string {
     case 'offline':
       return `This device is offline, so nothing was sent to ${name}. Connect and try again, or use the free on-device cutout.${hint}`;
     case 'ambiguous':
-      return `The connection to ${name} broke while the result was coming back. ${name} may have charged for this cutout; check your balance before you try again.${hint}`;
+      return `${ambiguityText(details.provider, details.ambiguity ?? 'cut')}${hint} ${name} may have charged for this; Cutwise will check your balance and settle it, so look there before you try again.${details.ambiguity === 'no-answer' ? ` ${corsAdvice(details.provider)}` : ''}`;
     case 'retired':
       return `${retiredText(details.provider, details.retiredBy ?? 'date', details.status)}${hint}`;
   }
@@ -140,6 +162,28 @@ export function describeBalanceCheckFailure(
     case 'ambiguous':
       return { kind: error.kind, message: `${intro} ${name} answered with an error${http}.${said} ${later}` };
   }
+}
+
+function ambiguityText(provider: ProviderId, ambiguity: Ambiguity): string {
+  const name = providerMeta(provider).displayName;
+  switch (ambiguity) {
+    case 'cut':
+      return `The connection to ${name} broke while the result was coming back.`;
+    case 'no-answer': {
+      const retiring = providerMeta(provider).retirement;
+      return `No answer from ${name} reached this page: the connection failed after the photo was sent, or ${name}'s host refused this page (CORS).${retiring ? ` ${retiring.announcement}` : ''}`;
+    }
+    case 'went-offline':
+      return `This device went offline while ${name} was working on the photo.`;
+    case 'timeout':
+      return `${name} did not answer in time.`;
+  }
+}
+
+/** What to do when a provider's host keeps refusing the page. */
+function corsAdvice(provider: ProviderId): string {
+  const name = providerMeta(provider).displayName;
+  return `If this keeps happening, set a relay's address for ${name} under ${ADDRESS_SETTING} (npm run relay, see the README).`;
 }
 
 /**

@@ -3,7 +3,7 @@
  * Uses only the platform fetch; keys travel in headers and are never put into URLs or messages.
  */
 import { providerMeta } from './catalog.ts';
-import { ProviderError, parseErrorBody, parseRetryAfter } from './errors.ts';
+import { ProviderError, parseErrorBody, parseRetryAfter, redactKeys } from './errors.ts';
 import type { ParsedErrorBody, ProviderErrorKind } from './errors.ts';
 import type { ProviderId, ProviderMeta, TransportOptions } from './types.ts';
 
@@ -19,11 +19,6 @@ export interface CallContext {
    * expired credits; Leonardo.Ai answers a malformed key with a 500). Undefined = the generic rule.
    */
   classify?: (status: number, parsed: ParsedErrorBody) => ProviderErrorKind | undefined;
-  /**
-   * A provider without idempotency may have done (and billed) a call that timed out after it was
-   * sent: such a timeout is ambiguous rather than "not working".
-   */
-  timeoutIsAmbiguous?: boolean;
 }
 
 export interface CallResult {
@@ -77,19 +72,10 @@ export async function call(context: CallContext, url: string, init: RequestInit,
       response = await fetch(url, { ...init, signal: controller.signal, credentials: 'omit' });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timedOut) {
-        throw new ProviderError({
-          kind: context.timeoutIsAmbiguous ? 'ambiguous' : 'unavailable',
-          provider,
-          hint: `It did not answer within ${Math.round(timeoutMs / 1000)} seconds.`,
-          cause: error,
-        });
-      }
-      if (!isOnline(options)) throw new ProviderError({ kind: 'offline', provider, cause: error });
-      throw new ProviderError({ kind: 'blocked-by-browser', provider, cause: error });
+      throw noAnswer(context, init, error, timedOut ? timeoutMs : undefined);
     }
 
-    if (!response.ok) throw await errorFromResponse(context, response);
+    if (!response.ok) throw await errorFromResponse(context, response, secretOf(context, init));
 
     try {
       return { response, body: await response.blob() };
@@ -104,14 +90,46 @@ export async function call(context: CallContext, url: string, init: RequestInit,
   }
 }
 
-export async function errorFromResponse(context: CallContext, response: Response): Promise<ProviderError> {
+/**
+ * A call that got no answer. The page cannot tell a request that never left (a refused CORS preflight)
+ * from one the provider received, billed and answered without CORS headers, or whose connection broke
+ * after the upload, or that was sent again by the browser: so a call that can bill (not a GET) is
+ * ambiguous, and the next balance check settles it. Only what is known to happen before sending
+ * (offline before the call, an address refused) is "nothing was sent".
+ */
+function noAnswer(context: CallContext, init: RequestInit, cause: unknown, timeoutMs: number | undefined): ProviderError {
+  const { provider, options } = context;
+  const online = isOnline(options);
+  const bills = (init.method ?? 'GET').toUpperCase() !== 'GET';
+  const seconds = timeoutMs === undefined ? undefined : `It did not answer within ${Math.round(timeoutMs / 1000)} seconds.`;
+  if (bills) {
+    const ambiguity = timeoutMs !== undefined ? 'timeout' : online ? 'no-answer' : 'went-offline';
+    return new ProviderError({ kind: 'ambiguous', provider, ambiguity, hint: seconds, cause });
+  }
+  if (timeoutMs !== undefined) return new ProviderError({ kind: 'unavailable', provider, hint: seconds, cause });
+  return new ProviderError({ kind: online ? 'blocked-by-browser' : 'offline', provider, cause });
+}
+
+export async function errorFromResponse(context: CallContext, response: Response, secret?: string): Promise<ProviderError> {
   let text = '';
   try {
     text = await response.text();
   } catch {
     // A cut error body still tells us the status, which is what decides the kind.
   }
-  return errorFromAnswer(context, response.status, parseErrorBody(text), response.headers);
+  // The key this call carried never reaches a message, even when the provider echoes it.
+  return errorFromAnswer(
+    context,
+    response.status,
+    parseErrorBody(redactKeys(text, secret === undefined ? [] : [secret])),
+    response.headers,
+  );
+}
+
+/** The key a request carries in the provider's auth header (without its scheme), to keep it out of texts. */
+function secretOf(context: CallContext, init: RequestInit): string | undefined {
+  const value = new Headers(init.headers).get(context.meta.authHeader);
+  return value === null ? undefined : value.replace(/^Bearer\s+/i, '');
 }
 
 /** The error an answer stands for: by the provider's own reading first, else by its status. */

@@ -107,6 +107,8 @@ export interface BalanceSpec {
   expires?: boolean;
   /** Said under the balance where the figure's unit needs explaining (Leonardo.Ai). */
   note?: string;
+  /** Seconds the account endpoint may take to show a call (remove.bg: "may be delayed by several seconds"). */
+  settleDelaySeconds?: number;
 }
 
 export interface RetirementSpec {

@@ -36,9 +36,12 @@ export function createRefresher(kernel: Kernel): Refresher {
     if (!admitted.run) return { status: 'skipped', decision: admitted };
     try {
       const balance = await key.adapter.fetchAccount(key.secret, AbortSignal.timeout(kernel.accountTimeoutMs));
+      // The key's finished calls, so a difference can be put on the one call since the last check.
+      const recent = await kernel.store.listLedger(key.keyId);
       const account = await kernel.store.update(key.keyId, (stored, open) => {
         const now = kernel.clock.now();
-        const result = applyRefresh(kernel.ensure(stored, key), open, reportedFrom(balance, now), { newEntryId: kernel.newId() }, now);
+        const ids = { newEntryId: kernel.newId() };
+        const result = applyRefresh(kernel.ensure(stored, key), open, reportedFrom(balance, now), ids, now, recent);
         delete result.account.lastRefreshError;
         return { account: result.account, entries: result.entries, value: result.account };
       });

@@ -100,7 +100,9 @@ export function finishCall(account: KeyAccount, entry: LedgerEntry, outcome: Cal
     return { account, entries: [] };
   }
   const done: LedgerEntry = { ...entry, finishedAt: now };
-  let next: KeyAccount = { ...account };
+  // Any answered or broken call may have moved the balance: the delay a provider needs before its
+  // figure shows a call (remove.bg: several seconds) counts from here.
+  let next: KeyAccount = { ...account, lastCallAt: now };
 
   if (outcome.kind === 'success') {
     const free = entry.sandbox === true || outcome.watermarked;
@@ -126,6 +128,12 @@ export function finishCall(account: KeyAccount, entry: LedgerEntry, outcome: Cal
     if (next.subscriptionLeft !== undefined) {
       // remove.bg spends subscription credits before pay-as-you-go (the likeliest order; not documented).
       next.subscriptionLeft = tidy(Math.max(0, next.subscriptionLeft - done.charged));
+    }
+    if (!free) {
+      // Verified by the next balance check: a request the browser sent twice is charged twice, and only
+      // the balance shows it.
+      next.callsSinceRefresh = [...(next.callsSinceRefresh ?? []), done.id];
+      next.refreshWanted = next.refreshWanted ?? 'verify';
     }
     return { account: next, entries: [done] };
   }
@@ -211,6 +219,8 @@ export function applyRefresh(
   reported: ReportedBalance,
   ids: RefreshIds,
   now: number,
+  /** Calls finished since the last check, when the caller has them: a difference can then be put on the one call. */
+  recent: readonly LedgerEntry[] = [],
 ): Transition {
   const next = refreshedAccount(account, reported, now);
   if (account.available === undefined) return { account: next, entries: openingEntries(account, open, reported, ids, now) };
@@ -218,7 +228,8 @@ export function applyRefresh(
   // Positive: the provider took this much more than we counted.
   const fall = { unexplained: tidy(account.available - tidy(reported.available)), running: account.available };
   const entries = [...settlePending(open, fall), ...settleUnpriced(open, fall, reported.unit)];
-  if (Math.abs(fall.unexplained) > EPSILON) entries.push(correctionEntry(account, fall.unexplained, reported, ids, now));
+  if (Math.abs(fall.unexplained) > EPSILON)
+    entries.push(correctionEntry(account, fall.unexplained, reported, ids, now, soleCall(account, recent)));
   return { account: next, entries };
 }
 
@@ -226,6 +237,7 @@ export function applyRefresh(
 function refreshedAccount(account: KeyAccount, reported: ReportedBalance, now: number): KeyAccount {
   const next: KeyAccount = { ...account, unit: reported.unit, available: tidy(reported.available), reported, lastRefreshedAt: now };
   delete next.refreshWanted;
+  delete next.callsSinceRefresh;
   if (reported.plan !== undefined) next.plan = reported.plan;
   // Where the subscription figure is what is *left* of it, the allowance is the largest seen this cycle.
   if (providerMeta(account.provider).balance.subscription === 'part-of-total' && reported.subscription !== undefined) {
@@ -324,8 +336,30 @@ function settleUnpriced(open: readonly LedgerEntry[], fall: Fall, unit: BalanceU
   return settled;
 }
 
+/** The one paid call since the last check, if there was exactly one: a difference is then its doing. */
+function soleCall(account: KeyAccount, recent: readonly LedgerEntry[]): LedgerEntry | undefined {
+  const ids = account.callsSinceRefresh ?? [];
+  return ids.length === 1 ? recent.find((entry) => entry.id === ids[0]) : undefined;
+}
+
 /** The rest of the difference, visible: positive when the provider took more than counted. */
-function correctionEntry(account: KeyAccount, unexplained: number, reported: ReportedBalance, ids: RefreshIds, now: number): LedgerEntry {
+function correctionEntry(
+  account: KeyAccount,
+  unexplained: number,
+  reported: ReportedBalance,
+  ids: RefreshIds,
+  now: number,
+  call: LedgerEntry | undefined,
+): LedgerEntry {
+  const name = providerMeta(account.provider).displayName;
+  const more = (amount: number) => formatUnits(amount, reported.unit);
+  const note =
+    unexplained > 0 && call
+      ? `${name} charged ${more(tidy(call.charged + unexplained))} for the call at ${new Date(call.at).toISOString().slice(11, 16)} UTC, not ${more(call.charged)}: ` +
+        'the browser sends a request again by itself when its connection breaks, and each is charged (unless the key was used elsewhere meanwhile).'
+      : unexplained > 0
+        ? `The provider reports ${more(unexplained)} less than counted here (used elsewhere, or charged differently).`
+        : `The provider reports ${more(-unexplained)} more than counted here (top-up, renewal or refund).`;
   return {
     id: ids.newEntryId,
     keyId: account.keyId,
@@ -339,10 +373,8 @@ function correctionEntry(account: KeyAccount, unexplained: number, reported: Rep
     source: 'account-refresh',
     outcome: 'settled',
     balanceAfter: tidy(reported.available),
-    note:
-      unexplained > 0
-        ? `The provider reports ${formatUnits(unexplained, reported.unit)} less than counted here (used elsewhere, or charged differently).`
-        : `The provider reports ${formatUnits(-unexplained, reported.unit)} more than counted here (top-up, renewal or refund).`,
+    ...(call ? { resultId: call.resultId } : {}),
+    note,
   };
 }
 

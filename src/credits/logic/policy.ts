@@ -3,6 +3,7 @@
  * request sent with a key (processing and account alike) is marked in a sliding window, because
  * the providers count them together (withoutBG: 7 requests per minute across all endpoints).
  */
+import { providerMeta } from '../../providers/catalog.ts';
 import type { RateLimitSpec } from '../../providers/types.ts';
 import type { KeyAccount, LedgerEntry, RefreshReason, RequestMark } from './types.ts';
 
@@ -93,6 +94,11 @@ export function decideRefresh(
   if (inFlight.length > 0) {
     const oldest = Math.min(...inFlight.map((entry) => entry.at));
     return { run: false, why: 'in-flight', retryAt: oldest + policy.inFlightStaleMs };
+  }
+  // A figure asked for too soon after a call may not show it yet (it would settle the call as not charged).
+  const settleDelay = (providerMeta(account.provider).balance.settleDelaySeconds ?? 0) * 1000;
+  if (account.lastCallAt !== undefined && now - account.lastCallAt < settleDelay) {
+    return { run: false, why: 'too-soon', retryAt: account.lastCallAt + settleDelay };
   }
   if (account.lastRefreshAttemptAt !== undefined && now - account.lastRefreshAttemptAt < policy.minGapMs) {
     return { run: false, why: 'too-soon', retryAt: account.lastRefreshAttemptAt + policy.minGapMs };

@@ -75,7 +75,7 @@ export interface ReportedBalance {
   at: number;
 }
 
-export type RefreshReason = 'key-added' | 'app-start' | 'after-refusal' | 'user' | 'stale' | 'ambiguous' | 'unpriced';
+export type RefreshReason = 'key-added' | 'app-start' | 'after-refusal' | 'user' | 'stale' | 'ambiguous' | 'unpriced' | 'verify';
 
 export interface RequestMark {
   at: number;
@@ -100,6 +100,10 @@ export interface KeyAccount {
   rateLimitedUntil?: number;
   /** When that 429 arrived: the local lock is capped from there (see policy.ts). */
   rateLimitedAt?: number;
+  /** When the last paid call of this key ended (a provider whose balance lags is not asked before its delay). */
+  lastCallAt?: number;
+  /** Ledger ids of the paid calls since the last balance check, to put a difference on the one call. */
+  callsSinceRefresh?: string[];
   /** A refresh that was due but could not run yet (calls in flight, rate limit, 45 s gap). */
   refreshWanted?: RefreshReason;
   /** remove.bg: subscription credits left, reported and then lowered by local debits. */

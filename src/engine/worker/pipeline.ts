@@ -155,11 +155,7 @@ async function previewOf(
   place: Placement,
 ): Promise<ImageBitmap> {
   const scale = PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height);
-  const small = await createImageBitmap(bitmap, {
-    resizeWidth: Math.round(bitmap.width * scale),
-    resizeHeight: Math.round(bitmap.height * scale),
-    resizeQuality: 'medium',
-  });
+  const small = await createImageBitmap(bitmap, { ...scaledSize(bitmap, scale), resizeQuality: 'medium' });
   try {
     return await createImageBitmap(applyMask(small, modelRgba, mask, place));
   } finally {
@@ -171,11 +167,12 @@ async function previewOf(
 export async function screenPreview(image: ImageBitmap): Promise<ImageBitmap> {
   const scale = Math.min(1, PREVIEW_SIDE / Math.max(image.width, image.height));
   if (scale === 1) return createImageBitmap(image);
-  return createImageBitmap(image, {
-    resizeWidth: Math.round(image.width * scale),
-    resizeHeight: Math.round(image.height * scale),
-    resizeQuality: 'medium',
-  });
+  return createImageBitmap(image, { ...scaledSize(image, scale), resizeQuality: 'medium' });
+}
+
+/** A scaled size that never reaches 0 on either side: a 1×10000 strip stays 1 pixel wide, not 0. */
+function scaledSize(image: { width: number; height: number }, scale: number): { resizeWidth: number; resizeHeight: number } {
+  return { resizeWidth: Math.max(1, Math.round(image.width * scale)), resizeHeight: Math.max(1, Math.round(image.height * scale)) };
 }
 
 export async function runCutout(

@@ -13,7 +13,7 @@
  *   reported and the next balance check tells what the call took. `cost` in CREDITS is debited as is.
  * - The sync call has no idempotency key: a timeout, a gateway 504 or a lost answer may have been billed (ambiguous).
  */
-import { ProviderError, parseErrorBody } from '../errors.ts';
+import { ProviderError, parseErrorBody, redactKeys } from '../errors.ts';
 import type { ParsedErrorBody, ProviderErrorKind } from '../errors.ts';
 import {
   assertUsableKey,
@@ -82,7 +82,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
 
   constructor(options: LeonardoOptions = {}) {
     this.base = options.base ?? LEONARDO_BASE;
-    this.context = { provider: 'leonardo', meta: leonardoMeta, options, classify: classifyLeonardo, timeoutIsAmbiguous: true };
+    this.context = { provider: 'leonardo', meta: leonardoMeta, options, classify: classifyLeonardo };
   }
 
   /** In balance units: unknown (the price is in dollars, the balance in API credits). */
@@ -102,7 +102,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       { method: 'GET', headers: { authorization: `Bearer ${usableKey}`, accept: 'application/json' } },
       signal,
     );
-    const json = await this.readAnswer(response.status, body, 'unavailable');
+    const json = await this.readAnswer(response.status, body, 'unavailable', usableKey);
     const details = Array.isArray(json['user_details']) ? (json['user_details'] as unknown[])[0] : undefined;
     const user = typeof details === 'object' && details !== null ? (details as Record<string, unknown>) : undefined;
     const paid = tokens(user, 'apiPaidTokens');
@@ -150,7 +150,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       signal,
     );
     // From here on the service answered 2xx: it may have done (and billed) the work.
-    const json = await this.readAnswer(response.status, answer, 'ambiguous');
+    const json = await this.readAnswer(response.status, answer, 'ambiguous', usableKey);
     const results = Array.isArray(json['results']) ? (json['results'] as unknown[]) : undefined;
     const first = results?.[0];
     if (typeof first !== 'object' || first === null) {
@@ -187,7 +187,12 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
    * inside it becomes the error it describes. An unreadable body is `unreadable` (ambiguous after a
    * paid call: it may have been billed).
    */
-  private async readAnswer(status: number, body: Blob, unreadable: 'ambiguous' | 'unavailable'): Promise<Record<string, unknown>> {
+  private async readAnswer(
+    status: number,
+    body: Blob,
+    unreadable: 'ambiguous' | 'unavailable',
+    secret: string,
+  ): Promise<Record<string, unknown>> {
     let text: string;
     let json: unknown;
     try {
@@ -198,7 +203,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
     }
     const envelopeError = Array.isArray(json) || (isRecord(json) && Array.isArray(json['errors']) && json['errors'].length > 0);
     if (envelopeError) {
-      const parsed = parseErrorBody(text);
+      const parsed = parseErrorBody(redactKeys(text, [secret]));
       // "Do not rely on HTTP 4xx alone": the status the envelope states wins over the 200.
       throw errorFromAnswer(this.context, parsed.status ?? 400, parsed);
     }

@@ -47,7 +47,8 @@ export const removebgMeta = {
   // Retry-After is sent on 429 but, with no Access-Control-Expose-Headers, the page cannot read it.
   rateLimit: { limit: 500, windowSeconds: 60, unit: 'megapixel-images', fallbackRetrySeconds: 5 },
   inputLimits: { maxBytes: 22_000_000, maxMegapixels: 50, acceptedTypes: ['image/jpeg', 'image/png', 'image/webp'] },
-  balance: { unit: 'credit', subscription: 'part-of-total', parts: ['payg', 'enterprise'], freeCalls: true },
+  // Its /account docs: "Balance changes may be delayed by several seconds".
+  balance: { unit: 'credit', subscription: 'part-of-total', parts: ['payg', 'enterprise'], freeCalls: true, settleDelaySeconds: 10 },
   intents: {
     cutout: { op: 'removebg', size: 'full' },
     'cutout-preview': { op: 'removebg', size: 'preview' },

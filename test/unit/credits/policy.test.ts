@@ -147,3 +147,19 @@ describe('refresh policy', () => {
     expect(decideRefresh(account, [], 'user', T0 + 60_000, WBG)).toEqual({ run: false, why: 'rate-limit', retryAt: T0 + 120_000 });
   });
 });
+
+describe('balance lag', () => {
+  it('does not read remove.bg’s balance within its documented delay after a call; others at once', () => {
+    const rbg = {
+      ...newAccount('r', 'removebg', 'credit'),
+      available: 5,
+      lastRefreshedAt: T0 - 120_000,
+      lastRefreshAttemptAt: T0 - 120_000,
+      lastCallAt: T0 - 4_000,
+    };
+    expect(decideRefresh(rbg, [], 'verify', T0, RBG)).toEqual({ run: false, why: 'too-soon', retryAt: T0 + 6_000 });
+    expect(decideRefresh(rbg, [], 'verify', T0 + 6_000, RBG)).toEqual({ run: true });
+    const wbg = { ...rbg, keyId: 'w', provider: 'withoutbg' as const };
+    expect(decideRefresh(wbg, [], 'verify', T0, WBG)).toEqual({ run: true });
+  });
+});

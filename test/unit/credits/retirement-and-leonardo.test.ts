@@ -240,3 +240,24 @@ describe('PhotoRoom sandbox keys whose account endpoint refuses them', () => {
     expect(photoroom.requests.filter((request) => request.method === 'GET')).toEqual([]);
   });
 });
+
+describe('every paid call is verified by the next balance check', () => {
+  it('puts a difference on the one call since the last check, in words', async () => {
+    const tab = await openTab();
+    await tab.addKey(keys.rbg);
+    now += 60_000;
+    const call = await tab.paidCall({ ...keys.rbg, request: hd });
+    expect(call.status).toBe('done');
+    expect(account(tab, 'key-rbg')?.refreshWanted).toBe('verify');
+    // The provider took one more credit than the call was worth (a request the browser sent twice).
+    removebg.setCredits(RBG_KEY, { subscription: 5, payg: 0 });
+    now += 45_000;
+    expect((await tab.refresh(keys.rbg, 'verify')).status).toBe('refreshed');
+    const correction = tab.view().ledger.find((entry) => entry.kind === 'correction');
+    expect(correction).toMatchObject({ charged: 1 });
+    expect(correction?.note).toMatch(
+      /^remove\.bg charged 2 credits for the call at \d\d:\d\d UTC, not 1 credit: the browser sends a request again/,
+    );
+    expect(account(tab, 'key-rbg')?.available).toBe(removebg.balance(RBG_KEY));
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError, parseErrorBody, parseRetryAfter } from '../../../src/providers/errors.ts';
+import { ProviderError, parseErrorBody, parseRetryAfter, redactKeys } from '../../../src/providers/errors.ts';
 
 describe('parseErrorBody', () => {
   it('reads PhotoRoom segment {detail,status_code,type}', () => {
@@ -62,5 +62,28 @@ describe('ProviderError messages', () => {
     const day = new ProviderError({ kind: 'rate-limited', provider: 'photoroom', status: 429, retryAfterSeconds: 86_400 });
     expect(day.message).toContain('PhotoRoom asked to wait about 24 hours before the next call.');
     expect(new ProviderError({ kind: 'ambiguous', provider: 'photoroom' }).message).toMatch(/may have charged/);
+  });
+});
+
+describe('keys in provider texts', () => {
+  it('are hidden: the key the call carried, and anything shaped like a key', () => {
+    expect(redactKeys('Invalid API Key: wb_live_a1b2 rejected', ['wb_live_a1b2'])).toBe('Invalid API Key: [key hidden] rejected');
+    expect(redactKeys('Invalid API Key: sk_live_51Hx9LmNq2 (sandbox_abcdef12)')).toBe('Invalid API Key: [key hidden] ([key hidden])');
+    expect(redactKeys('not enough api tokens userId: 3f1c2b4a-8d7e-4f60-9a1b-2c3d4e5f6a7b')).toBe(
+      'not enough api tokens userId: [key hidden]',
+    );
+    expect(redactKeys('token Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA rejected')).toBe('token [key hidden] rejected');
+    // Ordinary words and numbers stay.
+    expect(redactKeys('File exceeds limit of 22MB; resolution_too_high')).toBe('File exceeds limit of 22MB; resolution_too_high');
+  });
+  it('never reach a ProviderError message', () => {
+    const error = new ProviderError({
+      kind: 'key-rejected',
+      provider: 'withoutbg',
+      status: 401,
+      providerMessage: 'Invalid API Key: sk_live_51Hx9LmNq2',
+    });
+    expect(error.message).not.toContain('sk_live_51Hx9LmNq2');
+    expect(error.providerMessage).toBe('Invalid API Key: [key hidden]');
   });
 });

@@ -253,11 +253,18 @@ describe('PhotoRoom transport', () => {
     expect(fake.requests).toHaveLength(0);
   });
 
-  it('calls a request with no answer blocked-by-browser while online', async () => {
-    const unreachable = new PhotoRoomAdapter({ segmentBase: await deadUrl(), isOnline: () => true });
+  it('calls a paid request with no answer ambiguous (it may have been billed), a balance check blocked-by-browser', async () => {
+    const unreachable = new PhotoRoomAdapter({ segmentBase: await deadUrl(), imageApiBase: await deadUrl(), isOnline: () => true });
     const error = await failure(unreachable.process({ op: 'segment', image: subjectOnWhite(20, 20) }, KEY));
-    expect(error.kind).toBe('blocked-by-browser');
+    // From the page, a refused preflight, a cut connection and an answer without CORS headers look the same.
+    expect(error.kind).toBe('ambiguous');
+    expect(error.message).toMatch(
+      /^No answer from PhotoRoom reached this page.*PhotoRoom may have charged for this; Cutwise will check your balance/,
+    );
+    expect(error.message).toMatch(/npm run relay/);
     expect(error.message).not.toContain(KEY);
+    const check = await failure(unreachable.fetchAccount(KEY));
+    expect(check.kind).toBe('blocked-by-browser');
   });
 
   it('passes a cancel through as the abort reason, not as a provider error', async () => {

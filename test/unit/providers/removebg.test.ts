@@ -124,8 +124,9 @@ describe('remove.bg /v1.0/removebg', () => {
   it('mentions the announced move to Leonardo.Ai when the host does not answer', async () => {
     const gone = new RemoveBgAdapter({ base: await deadUrl(), isOnline: () => true });
     const error = await failure(gone.process({ op: 'removebg', image: subjectOnWhite(20, 20), size: 'full' }, KEY));
-    expect(error.kind).toBe('blocked-by-browser');
+    expect(error.kind).toBe('ambiguous');
     expect(error.message).toMatch(/Leonardo\.Ai on 1 December 2026/);
+    expect((await failure(gone.fetchAccount(KEY))).message).toMatch(/Leonardo\.Ai on 1 December 2026/);
   });
 });
 
