@@ -54,7 +54,14 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   // After a finished cutout (the model was fetched through the service worker) and on a model change.
   createEffect(on([() => editor.result()?.png, () => editor.state.model], () => void offlineModel.refresh()));
 
+  // A hidden page keeps no idle model in memory (phones kill background tabs that hold a gigabyte).
+  const onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') editor.releaseEngineIfIdle();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+
   onCleanup(() => {
+    document.removeEventListener('visibilitychange', onVisibility);
     clearInterval(ticker);
     keys.dispose();
     editor.dispose();

@@ -43,6 +43,8 @@ export interface IngestInput {
   image: Blob;
   /** Named in the message if the bytes are not an image. */
   providerName: string;
+  /** What the provider charged for it, in words, said if the bytes are not an image. */
+  charged?: string;
 }
 
 export interface IngestOutput {

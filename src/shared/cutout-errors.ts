@@ -87,10 +87,22 @@ export function internalFailure(detail: string): CutoutFailure {
   return { code: 'internal', message: `The cutout failed unexpectedly (${detail}). Please try again.` };
 }
 
-/** A provider answered 200 with bytes the browser cannot decode as an image. */
-export function unreadableResultFailure(providerName: string): CutoutFailure {
+/**
+ * A provider answered 200 with bytes the browser cannot decode as an image (an HTML page, a damaged
+ * PNG). It counted the call as done, so it was charged: the message says so and what to do.
+ */
+export function unreadableResultFailure(providerName: string, sniffed: Sniffed, charged?: string): CutoutFailure {
+  const what =
+    sniffed.kind === 'image'
+      ? `a damaged ${sniffed.label}`
+      : sniffed.kind === 'unknown'
+        ? 'something that is not an image'
+        : `a ${sniffed.label}, not an image`;
+  const paid = charged
+    ? `${providerName} charged for it (${charged}): it counts an answered call as done.`
+    : `${providerName} may have charged for it.`;
   return {
     code: 'corrupt',
-    message: `${providerName} sent back a file this browser cannot open as an image. Try again, or use the free on-device cutout.`,
+    message: `${providerName} answered with ${what}. ${paid} Try again; if it happens again, tell ${providerName}'s support. The free on-device cutout still works.`,
   };
 }

@@ -66,3 +66,63 @@ describe('EngineClient', () => {
     await expect(call).rejects.toMatchObject({ failure: { code: 'internal', message: expect.stringContaining('out of memory') } });
   });
 });
+
+describe('EngineClient idle release', () => {
+  function idleSetup() {
+    const workers: ScriptedWorker[] = [];
+    const timers: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
+    const client = new EngineClient(
+      () => {
+        const worker = new ScriptedWorker();
+        workers.push(worker);
+        return worker as unknown as Worker;
+      },
+      {
+        idleReleaseMs: 45_000,
+        setTimer: (run, ms) => {
+          const timer = { run, ms, cancelled: false };
+          timers.push(timer);
+          return () => void (timer.cancelled = true);
+        },
+      },
+    );
+    const finish = (worker: ScriptedWorker) =>
+      worker.answer({
+        id: worker.requests.at(-1)!.id,
+        kind: 'result',
+        output: { png: new Blob(), width: 1, height: 1, timings: { modelMs: 0, inferenceMs: 0, totalMs: 0 } },
+      });
+    return { client, workers, timers, finish };
+  }
+
+  it('releases the worker (and the model it holds) once idle, and starts a fresh one on the next call', async () => {
+    const { client, workers, timers, finish } = idleSetup();
+    const call = client.call('cutout', input);
+    expect(timers).toHaveLength(0);
+    finish(workers[0]!);
+    await call;
+    expect(timers.at(-1)?.ms).toBe(45_000);
+    timers.at(-1)!.run();
+    expect(workers[0]!.terminated).toBe(true);
+    expect(client.alive).toBe(false);
+    const next = client.call('cutout', input);
+    expect(workers).toHaveLength(2);
+    finish(workers[1]!);
+    await next;
+  });
+
+  it('keeps the worker while work comes in, and releases at once when asked while idle (page hidden)', async () => {
+    const { client, workers, timers, finish } = idleSetup();
+    const first = client.call('cutout', input);
+    finish(workers[0]!);
+    await first;
+    const second = client.call('cutout', input);
+    expect(timers.at(-1)?.cancelled).toBe(true);
+    client.releaseIfIdle();
+    expect(workers[0]!.terminated).toBe(false);
+    finish(workers[0]!);
+    await second;
+    client.releaseIfIdle();
+    expect(workers[0]!.terminated).toBe(true);
+  });
+});

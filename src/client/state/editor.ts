@@ -53,6 +53,8 @@ export interface RemoteCutout {
   providerName: string;
   madeBy: string;
   watermarked: boolean;
+  /** What the provider charged for it, in words, so an unusable answer can say it was paid for. */
+  charged?: string;
 }
 
 /**
@@ -68,6 +70,9 @@ export interface EditorState {
   model: ModelChoice;
   busyExport: boolean;
 }
+
+/** The cutout worker holds the model (~1 GB): released after this long without work, or when the page is hidden. */
+export const ENGINE_IDLE_RELEASE_MS = 45_000;
 
 export interface EditorDeps {
   cutoutEngine?: EngineClient;
@@ -96,7 +101,7 @@ interface JobWords {
 }
 
 export function createEditor(deps: EditorDeps) {
-  const cutoutEngine = deps.cutoutEngine ?? new EngineClient();
+  const cutoutEngine = deps.cutoutEngine ?? new EngineClient(undefined, { idleReleaseMs: ENGINE_IDLE_RELEASE_MS });
   // A second worker for exports, so encoding a download never waits behind a running cutout.
   const renderEngine = deps.renderEngine ?? new EngineClient();
   const save = deps.save ?? saveWithLink;
@@ -255,7 +260,11 @@ export function createEditor(deps: EditorDeps) {
       { fileName: previous.fileName, stage: 'remote', remoteLabel: label },
       async (signal, id) => {
         const remote = await produce(previous.sourceFile, signal);
-        const ingested = await renderEngine.call('ingest', { image: remote.image, providerName: remote.providerName }, { signal });
+        const ingested = await renderEngine.call(
+          'ingest',
+          { image: remote.image, providerName: remote.providerName, ...(remote.charged ? { charged: remote.charged } : {}) },
+          { signal },
+        );
         return {
           id,
           fileName: previous.fileName,
@@ -332,6 +341,11 @@ export function createEditor(deps: EditorDeps) {
     setState('message', message);
   }
 
+  /** The page went to the background: a phone may kill it for the memory the model holds. */
+  function releaseEngineIfIdle(): void {
+    cutoutEngine.releaseIfIdle();
+  }
+
   function dispose(): void {
     cancel();
     cutoutEngine.terminate();
@@ -354,6 +368,7 @@ export function createEditor(deps: EditorDeps) {
     setBackground,
     setModel,
     showMessage,
+    releaseEngineIfIdle,
     dispose,
   };
 }

@@ -8,6 +8,8 @@ import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { PROVIDER_IDS, PROVIDER_NAMES } from '../../providers/catalog.ts';
 import { aiEditRequest, HD_OPERATION, type AiEditChoices } from '../../providers/offers.ts';
 import { costInWords } from '../../credits/logic/prices.ts';
+import { formatUnits } from '../../credits/logic/amounts.ts';
+import type { LedgerEntry } from '../../credits/logic/types.ts';
 import type { ProcessResult, ProviderAdapter, ProviderId } from '../../providers/types.ts';
 import type { Preflight } from '../../credits/logic/preflight.ts';
 import { chooseRoute, type RouteChoice } from '../../credits/logic/routing.ts';
@@ -31,6 +33,13 @@ export interface PaidRequest {
 export function bindRequest<Request extends AnyRequest>(adapter: ProviderAdapter<Request>, request: Request): PaidRequest {
   // Sound: the pair is checked here, and PaidRequest is only ever used as a pair.
   return { provider: adapter.id, adapter: adapter as unknown as ProviderAdapter<AnyRequest>, request };
+}
+
+/** What a successful call was charged, in words ("1 image", "$0.10"); undefined when it was free. */
+function chargedWords(entry: LedgerEntry): string | undefined {
+  if (entry.outcome === 'unpriced')
+    return entry.reportedCost ? `${entry.reportedCost.amount} ${entry.reportedCost.unit.toLowerCase()}` : 'its price';
+  return entry.charged > 0 ? formatUnits(entry.charged, entry.unit) : undefined;
 }
 
 export interface PaidActionsDeps {
@@ -70,11 +79,14 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
   async function paidCall(
     paid: PaidRequest,
     options: { signal: AbortSignal; resultId: string; megapixels: number },
-  ): Promise<ProcessResult> {
+  ): Promise<{ result: ProcessResult; charged?: string }> {
     const coordinator = await keys.coordinator();
     const ref = await keys.keyRef(paid.provider);
     const outcome = await coordinator.paidCall({ ...ref, adapter: paid.adapter, request: paid.request, ...options });
-    if (outcome.status === 'done') return outcome.result;
+    if (outcome.status === 'done') {
+      const charged = chargedWords(outcome.entry);
+      return charged === undefined ? { result: outcome.result } : { result: outcome.result, charged };
+    }
     if (outcome.status === 'failed') {
       if (outcome.error.kind === 'ambiguous' || options.signal.aborted) options.signal.throwIfAborted();
       throw outcome.error;
@@ -138,8 +150,14 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
     const megapixels = current ? (current.width * current.height) / 1e6 : 1;
     const label = `Sending to ${PROVIDER_NAMES[provider]}… (charged only if it succeeds)`;
     return editor.runRemote(label, async (file, signal) => {
-      const result = await paidCall(build(file), { signal, resultId: String(current?.id ?? ''), megapixels });
-      return { image: result.image, providerName: PROVIDER_NAMES[provider], madeBy, watermarked: result.watermarked };
+      const { result, charged } = await paidCall(build(file), { signal, resultId: String(current?.id ?? ''), megapixels });
+      return {
+        image: result.image,
+        providerName: PROVIDER_NAMES[provider],
+        madeBy,
+        watermarked: result.watermarked,
+        ...(charged ? { charged } : {}),
+      };
     });
   }
 

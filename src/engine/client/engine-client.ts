@@ -29,12 +29,36 @@ export type WorkerFactory = () => Worker;
 export const createEngineWorker: WorkerFactory = () =>
   new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'cutwise-engine' });
 
+export interface EngineClientOptions {
+  /**
+   * Stops the worker once it has been idle this long (as Squoosh does): the model it holds takes about
+   * a gigabyte, which phones kill background tabs for. The model files stay cached, so the next call
+   * only pays for loading them again (BENCH.md). Undefined: never released.
+   */
+  idleReleaseMs?: number;
+  setTimer?: (callback: () => void, ms: number) => () => void;
+}
+
 export class EngineClient {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private cancelIdleRelease: (() => void) | undefined;
 
-  constructor(private readonly factory: WorkerFactory = createEngineWorker) {}
+  constructor(
+    private readonly factory: WorkerFactory = createEngineWorker,
+    private readonly options: EngineClientOptions = {},
+  ) {}
+
+  /** Whether a worker is running now (a released one starts again on the next call). */
+  get alive(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Stops the worker now if no call is running (the page was hidden, say). */
+  releaseIfIdle(): void {
+    if (this.pending.size === 0) this.release();
+  }
 
   call<M extends EngineMethod>(
     method: M,
@@ -44,6 +68,8 @@ export class EngineClient {
     const { signal, onProgress } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const worker = this.ensureWorker();
+    this.cancelIdleRelease?.();
+    this.cancelIdleRelease = undefined;
     const id = this.nextId++;
     return new Promise<EngineMethods[M]['output']>((resolve, reject) => {
       const onAbort = (): void => {
@@ -68,11 +94,31 @@ export class EngineClient {
 
   /** Stops whatever runs now; pending calls reject with `reason`. */
   terminate(reason: unknown = new DOMException('Cancelled', 'AbortError')): void {
-    this.worker?.terminate();
-    this.worker = undefined;
+    this.release();
     const calls = [...this.pending.values()];
     this.pending.clear();
     for (const call of calls) call.reject(reason);
+  }
+
+  private release(): void {
+    this.cancelIdleRelease?.();
+    this.cancelIdleRelease = undefined;
+    this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  /** After the last running call, the worker is released unless another call comes first. */
+  private scheduleIdleRelease(): void {
+    const ms = this.options.idleReleaseMs;
+    if (ms === undefined || this.pending.size > 0 || !this.worker) return;
+    this.cancelIdleRelease?.();
+    const setTimer =
+      this.options.setTimer ??
+      ((callback: () => void, delay: number) => {
+        const timer = setTimeout(callback, delay);
+        return () => clearTimeout(timer);
+      });
+    this.cancelIdleRelease = setTimer(() => this.releaseIfIdle(), ms);
   }
 
   private ensureWorker(): Worker {
@@ -98,5 +144,6 @@ export class EngineClient {
     this.pending.delete(message.id);
     if (message.kind === 'result') call.resolve(message.output);
     else call.reject(new EngineFailureError(message.failure));
+    this.scheduleIdleRelease();
   }
 }

@@ -3,6 +3,7 @@
  * on-device one: decoded and scaled for the screen here, off the main thread. Runs in the worker.
  */
 import { unreadableResultFailure } from '../../shared/cutout-errors.ts';
+import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import type { IngestInput, IngestOutput } from '../protocol.ts';
 import { context2d, FailureError, screenPreview } from './pipeline.ts';
 
@@ -11,7 +12,8 @@ export async function ingestResult(input: IngestInput): Promise<IngestOutput> {
   try {
     bitmap = await createImageBitmap(input.image);
   } catch {
-    throw new FailureError(unreadableResultFailure(input.providerName));
+    const sniffed = sniffImage(new Uint8Array(await input.image.slice(0, SNIFF_BYTES).arrayBuffer()));
+    throw new FailureError(unreadableResultFailure(input.providerName, sniffed, input.charged));
   }
   try {
     const preview = await screenPreview(bitmap);
