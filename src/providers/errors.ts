@@ -20,7 +20,7 @@ export type ProviderErrorKind =
   | 'retired';
 
 /** How a call ended without the page seeing whether it was billed. */
-export type Ambiguity = 'cut' | 'no-answer' | 'went-offline' | 'timeout';
+export type Ambiguity = 'cut' | 'no-answer' | 'went-offline' | 'timeout' | 'no-image';
 
 /** How a retired provider showed it: its date passed, its host said the API is gone, or it refused a key that had worked. */
 export type RetiredBy = 'date' | 'gone' | 'refused';
@@ -54,6 +54,8 @@ export class ProviderError extends Error {
   readonly providerCode: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly retiredBy: RetiredBy | undefined;
+  /** The situation-specific sentence, kept so other wordings (a balance check's) can reuse it. */
+  readonly hint: string | undefined;
 
   constructor(input: ProviderErrorDetails) {
     // A provider that echoes the key in its error text must not get it shown, logged or stored.
@@ -66,6 +68,7 @@ export class ProviderError extends Error {
     this.providerCode = details.providerCode;
     this.retryAfterSeconds = details.retryAfterSeconds;
     this.retiredBy = details.retiredBy;
+    this.hint = details.hint;
   }
 }
 
@@ -155,10 +158,14 @@ export function describeBalanceCheckFailure(
       return { kind: error.kind, message: `${intro} this device is offline. ${later}` };
     case 'blocked-by-browser':
       return { kind: error.kind, message: `${intro} ${noAnswerText(provider).replace(/ Nothing was charged\./, '')}` };
+    case 'unavailable':
+      if (error.status === undefined) {
+        return { kind: error.kind, message: `${intro} ${error.hint ?? 'its answer could not be read.'} ${later}` };
+      }
+      return { kind: error.kind, message: `${intro} ${name} answered with an error${http}.${said} ${later}` };
     case 'out-of-credits':
     case 'credits-expired':
     case 'bad-input':
-    case 'unavailable':
     case 'ambiguous':
       return { kind: error.kind, message: `${intro} ${name} answered with an error${http}.${said} ${later}` };
   }
@@ -177,6 +184,8 @@ function ambiguityText(provider: ProviderId, ambiguity: Ambiguity): string {
       return `This device went offline while ${name} was working on the photo.`;
     case 'timeout':
       return `${name} did not answer in time.`;
+    case 'no-image':
+      return `${name} answered, but without a usable image.`;
   }
 }
 

@@ -254,7 +254,9 @@ test('a key rejected later (revoked) says so; a host that refuses the page says 
 
     await page.getByTestId('hd-leonardo').click();
     await page.getByTestId('preflight-pay').click();
-    await expect(message()).toContainText('The request to Leonardo.Ai got no answer');
+    // The page cannot tell a refused preflight from a billed answer it may not read: held as "may have been charged".
+    await expect(message()).toContainText('No answer from Leonardo.Ai reached this page');
+    await expect(message()).toContainText('Cutwise will check your balance');
     await expect(message()).toContainText('Keys → Advanced: API addresses');
     await expect(message()).toContainText('previous result is kept');
     await expect(madeBy()).toHaveText('On-device (free)');

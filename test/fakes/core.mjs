@@ -33,6 +33,14 @@ export async function startServer(spec) {
   /** @type {number[]} */
   const failures = [];
   let cuts = 0;
+  /** Successes answered without Access-Control-Allow-Origin (billed, but the page cannot read them). */
+  let hidden = 0;
+  /** Successes billed, then the connection closed before a byte of answer (a browser resends on a kept-alive one). */
+  let drops = 0;
+  /** @type {Array<'html' | 'corrupt-png'>} successes answered 200 with something that is not an image (billed) */
+  const mangles = [];
+  /** @type {Array<{ path?: string, status: number, headers?: Record<string, string>, body: unknown }>} one-shot answers */
+  const scripted = [];
   let clockOffsetMs = 0;
   const now = () => Date.now() + clockOffsetMs;
 
@@ -119,6 +127,27 @@ export async function startServer(spec) {
       },
       /** A success body; obeys the connection-cut switch. @param {Buffer} bytes @param {Record<string, string | number>} headers */
       success(bytes, headers) {
+        if (drops > 0) {
+          drops--;
+          res.socket?.destroy();
+          return;
+        }
+        const mangle = mangles.shift();
+        if (mangle) {
+          const html = '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>';
+          const body = mangle === 'html' ? Buffer.from(html) : Buffer.concat([bytes.subarray(0, 60), Buffer.alloc(40, 7)]);
+          writeResponse(res, 200, body, { ...headers, 'content-type': mangle === 'html' ? 'text/html' : 'image/png' });
+          return;
+        }
+        if (hidden > 0) {
+          hidden--;
+          const all = finalHeaders({ ...headers, 'content-length': bytes.length });
+          delete all['access-control-allow-origin'];
+          delete all['access-control-expose-headers'];
+          res.writeHead(200, all);
+          res.end(bytes);
+          return;
+        }
         if (cuts > 0) {
           cuts--;
           const all = finalHeaders({ ...headers, 'content-length': bytes.length });
@@ -172,6 +201,12 @@ export async function startServer(spec) {
         };
       },
     };
+
+    const next = scripted.findIndex((answer) => answer.path === undefined || answer.path === url.pathname);
+    if (next !== -1) {
+      const [answer] = scripted.splice(next, 1);
+      if (answer) return ctx.reply(answer.status, answer.body, answer.headers ?? {});
+    }
 
     // `path` matches exactly; `prefix` matches a family of paths (presigned result links).
     const route = spec.routes.find(
@@ -238,6 +273,22 @@ export async function startServer(spec) {
     /** @param {number} [times] */
     cutNextAfterHeaders(times = 1) {
       cuts += times;
+    },
+    /** The next success is billed and answered without CORS headers: the page sees no answer. @param {number} [times] */
+    hideNextAnswer(times = 1) {
+      hidden += times;
+    },
+    /** The next success is billed, then its connection closed before any answer (Chromium resends on a reused one). @param {number} [times] */
+    dropNextAfterCharge(times = 1) {
+      drops += times;
+    },
+    /** The next success is billed and answered 200 with an HTML page or a damaged PNG. @param {'html' | 'corrupt-png'} kind */
+    mangleNextAnswer(kind) {
+      mangles.push(kind);
+    },
+    /** The next request (to `path`, or any) gets this answer instead, before authentication, billing nothing. @param {{ path?: string, status: number, headers?: Record<string, string>, body: unknown }} answer */
+    answerNext(answer) {
+      scripted.push(answer);
     },
     /** @param {Record<string, any>} partial */
     configure(partial) {

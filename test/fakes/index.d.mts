@@ -79,6 +79,14 @@ interface FakeBase<Options> {
   failNext(status?: number, times?: number): void;
   /** The next `times` successes send headers and half the body, then destroy the socket (charged). */
   cutNextAfterHeaders(times?: number): void;
+  /** The next success is billed and answered without CORS headers: the page sees no answer. */
+  hideNextAnswer(times?: number): void;
+  /** The next success is billed, then its connection closed before any answer (Chromium resends on a reused one). */
+  dropNextAfterCharge(times?: number): void;
+  /** The next success is billed and answered 200 with an HTML page or a damaged PNG. */
+  mangleNextAnswer(kind: 'html' | 'corrupt-png'): void;
+  /** The next request (to `path`, or any) gets this answer instead, billing nothing. */
+  answerNext(answer: { path?: string; status: number; headers?: Record<string, string>; body: unknown }): void;
   configure(partial: Options): void;
   clearRequests(): void;
 }

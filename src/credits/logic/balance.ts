@@ -294,7 +294,7 @@ interface Fall {
 /** Pending calls, oldest first: charged when the balance fell by at least their cost. */
 function settlePending(open: readonly LedgerEntry[], fall: Fall): LedgerEntry[] {
   return open
-    .filter((entry) => entry.outcome === 'pending')
+    .filter((entry) => entry.outcome === 'pending' && !entry.costUnknown)
     .sort((a, b) => a.at - b.at)
     .map((entry) => {
       const charged = fall.unexplained + EPSILON >= entry.expectedCost && entry.expectedCost > 0;
@@ -314,15 +314,35 @@ function settlePending(open: readonly LedgerEntry[], fall: Fall): LedgerEntry[] 
     });
 }
 
-/** Calls that succeeded without a balance-unit price took whatever the balance fell by beyond that, in equal shares. */
+/**
+ * Calls without a balance-unit price (succeeded, or broken after sending) took whatever the balance fell
+ * by beyond that, in equal shares: a broken one that took nothing was not charged.
+ */
 function settleUnpriced(open: readonly LedgerEntry[], fall: Fall, unit: BalanceUnit): LedgerEntry[] {
-  const unpriced = open.filter((entry) => entry.outcome === 'unpriced').sort((a, b) => a.at - b.at);
+  // Broken calls whose price was known only in money are settled the same way: they took what is left.
+  const unpriced = open
+    .filter((entry) => entry.outcome === 'unpriced' || (entry.outcome === 'pending' && entry.costUnknown))
+    .sort((a, b) => a.at - b.at);
   if (unpriced.length === 0) return [];
   const share = fall.unexplained > EPSILON ? tidy(fall.unexplained / unpriced.length) : 0;
   const settled = unpriced.map((entry, index) => {
     // The last one takes the rounding remainder, so the shares add up to the fall exactly.
     const amount = share === 0 ? 0 : index === unpriced.length - 1 ? tidy(fall.unexplained - share * (unpriced.length - 1)) : share;
     fall.running = tidy(fall.running - amount);
+    if (entry.outcome === 'pending') {
+      const note =
+        amount > 0
+          ? `Charged ${formatUnits(amount, unit)} although the result did not arrive (read from the balance).`
+          : 'Not charged (confirmed by the balance).';
+      return {
+        ...entry,
+        outcome: 'settled' as const,
+        charged: amount,
+        source: 'account-refresh' as const,
+        balanceAfter: fall.running,
+        note,
+      };
+    }
     return {
       ...entry,
       outcome: 'success' as const,

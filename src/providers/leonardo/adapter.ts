@@ -157,6 +157,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       const blocked = jsonNumber(json, 'blockedCount') ?? 0;
       throw new ProviderError({
         kind: 'ambiguous',
+        ambiguity: 'no-image',
         provider: 'leonardo',
         status: response.status,
         hint: blocked > 0 ? 'Leonardo.Ai withheld the result (its moderation blocked it).' : 'The answer carried no result.',
@@ -199,7 +200,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       text = await body.text();
       json = JSON.parse(text);
     } catch (error) {
-      throw new ProviderError({ kind: unreadable, provider: 'leonardo', status, hint: 'Its answer could not be read.', cause: error });
+      throw new ProviderError({ kind: unreadable, ambiguity: 'no-image', provider: 'leonardo', status, hint: 'Its answer could not be read.', cause: error });
     }
     const envelopeError = Array.isArray(json) || (isRecord(json) && Array.isArray(json['errors']) && json['errors'].length > 0);
     if (envelopeError) {
@@ -207,7 +208,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       // "Do not rely on HTTP 4xx alone": the status the envelope states wins over the 200.
       throw errorFromAnswer(this.context, parsed.status ?? 400, parsed);
     }
-    if (!isRecord(json)) throw new ProviderError({ kind: unreadable, provider: 'leonardo', status, hint: 'Its answer could not be read.' });
+    if (!isRecord(json)) throw new ProviderError({ kind: unreadable, ambiguity: 'no-image', provider: 'leonardo', status, hint: 'Its answer could not be read.' });
     const wrapped = jsonRecord(json, 'generateSync');
     return wrapped ?? json;
   }
@@ -220,6 +221,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       } catch (error) {
         throw new ProviderError({
           kind: 'ambiguous',
+          ambiguity: 'no-image',
           provider: 'leonardo',
           status,
           hint: 'The image in the answer was damaged.',
@@ -229,7 +231,13 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
     }
     const url = result['url'];
     if (typeof url !== 'string' || url === '') {
-      throw new ProviderError({ kind: 'ambiguous', provider: 'leonardo', status, hint: 'The answer carried no image.' });
+      throw new ProviderError({
+        kind: 'ambiguous',
+        ambiguity: 'no-image',
+        provider: 'leonardo',
+        status,
+        hint: 'The answer carried no image.',
+      });
     }
     // A presigned link: fetched exactly as given (its signature covers the query) and without the key.
     try {
@@ -240,6 +248,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       if (signal?.aborted) throw signal.reason;
       throw new ProviderError({
         kind: 'ambiguous',
+        ambiguity: 'no-image',
         provider: 'leonardo',
         status,
         hint: 'The result was made but its download link could not be read from this page.',

@@ -121,7 +121,13 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
     const encoded = (await readJson(body))?.[BASE64_RESULT_FIELD[request.op]];
     if (typeof encoded !== 'string') {
       // Success was answered (and billed), but the image is missing from the reply.
-      throw new ProviderError({ kind: 'ambiguous', provider: 'withoutbg', status: response.status, hint: 'The reply had no image in it.' });
+      throw new ProviderError({
+        kind: 'ambiguous',
+        ambiguity: 'no-image',
+        provider: 'withoutbg',
+        status: response.status,
+        hint: 'The reply had no image in it.',
+      });
     }
     let image: Blob;
     try {
@@ -129,6 +135,7 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
     } catch (error) {
       throw new ProviderError({
         kind: 'ambiguous',
+        ambiguity: 'no-image',
         provider: 'withoutbg',
         status: response.status,
         hint: 'The image in the reply was damaged.',
