@@ -1,4 +1,4 @@
-import { onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, onCleanup, onMount, Show } from 'solid-js';
 import { AppServicesProvider, createAppServices } from './services.ts';
 import { pickImageFile } from './state/input-files.ts';
 import { DropZone } from './components/DropZone.tsx';
@@ -89,7 +89,16 @@ export function App() {
         </Show>
         <Show when={keys.credits()}>
           {(credits) => (
-            <details class="usage-panel" data-testid="usage-panel" open={credits().alerts().length > 0}>
+            <details
+              class="usage-panel"
+              data-testid="usage-panel"
+              ref={(panel) => {
+                // An alert opens the panel; it never closes it under the person's hands when the alert goes.
+                createEffect(() => {
+                  if (credits().alerts().length > 0) panel.open = true;
+                });
+              }}
+            >
               <summary>Usage and balances</summary>
               <UsageView />
             </details>

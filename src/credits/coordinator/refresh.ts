@@ -91,11 +91,20 @@ export function createRefresher(kernel: Kernel): Refresher {
     });
   }
 
-  /** A refresh that could not run now runs when its wait is over, if a secret can be had then. */
+  /**
+   * A refresh that could not run now runs when its wait is over; one that failed (offline, no answer)
+   * is tried again after the gap between checks, as long as the account still wants it. Either needs a
+   * secret then.
+   */
   function schedule(keyId: string, outcome: RefreshOutcome): void {
-    if (kernel.isDisposed() || !kernel.secretFor || outcome.status !== 'skipped') return;
-    const retryAt = outcome.decision.retryAt;
-    if (retryAt === undefined || outcome.decision.why === 'fresh') return;
+    if (kernel.isDisposed() || !kernel.secretFor || outcome.status === 'refreshed') return;
+    const retryAt =
+      outcome.status === 'failed'
+        ? kernel.clock.now() + kernel.policy.minGapMs
+        : outcome.decision.why === 'fresh'
+          ? undefined
+          : outcome.decision.retryAt;
+    if (retryAt === undefined) return;
     cancel(keyId);
     const wait = Math.max(0, retryAt - kernel.clock.now()) + 10;
     timers.set(

@@ -34,6 +34,13 @@ export function context2d(canvas: OffscreenCanvas): OffscreenCanvasRenderingCont
   return context;
 }
 
+/** Beyond a million pixels a side, a header is damaged (the largest panoramas are a few hundred thousand). */
+const MAX_PLAUSIBLE_SIDE = 1_000_000;
+
+function plausibleSize(width: number, height: number): boolean {
+  return width > 0 && height > 0 && width <= MAX_PLAUSIBLE_SIDE && height <= MAX_PLAUSIBLE_SIDE;
+}
+
 interface DecodedInput {
   bitmap: ImageBitmap;
   notice?: string;
@@ -45,6 +52,15 @@ async function decodeInput(file: Blob, fileName: string): Promise<DecodedInput> 
   const refusal = unreadableFormatFailure(fileName, sniffed);
   if (refusal) throw new FailureError(refusal);
 
+  // A header claiming no pixels, or sides no camera or editor makes, is damage, not a big photo.
+  if (
+    sniffed.kind === 'image' &&
+    sniffed.width !== undefined &&
+    sniffed.height !== undefined &&
+    !plausibleSize(sniffed.width, sniffed.height)
+  ) {
+    throw new FailureError(corruptImageFailure(fileName, sniffed));
+  }
   // Refuse absurd sizes before decoding: the decode itself is what would exhaust memory.
   if (sniffed.kind === 'image' && sniffed.width && sniffed.height) {
     const plan = planWorkingSize(sniffed.width, sniffed.height);

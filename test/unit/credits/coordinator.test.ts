@@ -376,6 +376,35 @@ describe('credits coordinator against the fake providers', () => {
     });
   });
 
+  it('tries a failed balance check again by itself once the gap allows (the device was offline)', async () => {
+    const timers: Array<{ at: number; run: () => void }> = [];
+    let online = true;
+    const adapter = new WithoutBgAdapter({ base: withoutbg.url, isOnline: () => online });
+    const key = { ...keys.wbg, adapter };
+    const tab = await openTab({
+      secretFor: async (keyId) => (keyId === key.keyId ? { secret: WBG_KEY, adapter } : undefined),
+      setTimer: (run, ms) => {
+        const timer = { at: clock.now() + ms, run };
+        timers.push(timer);
+        return () => timers.splice(timers.indexOf(timer), 1);
+      },
+    });
+    await tab.addKey(key);
+    withoutbg.setBalance(WBG_KEY, 7);
+    advance(45_000);
+    online = false;
+    const failed = await tab.refresh(key, 'user');
+    expect(failed.status === 'failed' && failed.message).toMatch(/^Could not check the withoutBG balance: this device is offline\./);
+    expect(timers.at(-1)!.at - clock.now()).toBeGreaterThanOrEqual(45_000);
+    online = true;
+    advance(45_100);
+    timers.at(-1)!.run();
+    await vi.waitFor(async () => {
+      await tab.reload();
+      expect(balanceOf(tab, 'key-wbg')).toBe(7);
+    });
+  });
+
   it('turns a call left in flight by a closed tab into pending, and settles it', async () => {
     const tab = await openTab();
     await tab.addKey(keys.wbg);
