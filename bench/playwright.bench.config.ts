@@ -12,7 +12,7 @@ export const BENCH_PORTS = { app: 4373, raw: 4374, baseline: 4375 } as const;
 
 export default defineConfig({
   testDir: '.',
-  testMatch: 'bench.spec.ts',
+  testMatch: /(bench|soak)\.spec\.ts$/,
   workers: 1,
   timeout: 90 * 60_000,
   reporter: [['list']],
