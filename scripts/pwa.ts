@@ -11,7 +11,7 @@
  */
 import type { Plugin, PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { buildContentSecurityPolicy } from '../src/shared/csp.ts';
+import { buildContentSecurityPolicy, hostSecurityHeaders } from '../src/shared/csp.ts';
 
 export function cspMetaPlugin(): Plugin {
   return {
@@ -30,9 +30,27 @@ export function cspMetaPlugin(): Plugin {
   };
 }
 
+/**
+ * `npm start` (vite preview) sends the header set the README asks static hosts for: the page CSP
+ * with frame-ancestors 'none' on documents, the worker CSP on scripts, X-Frame-Options, nosniff and
+ * Referrer-Policy on everything (COOP/COEP come from the preview headers in vite.config.ts).
+ */
+export function hostHeadersPlugin(): Plugin {
+  return {
+    name: 'cutwise-host-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((request, response, next) => {
+        for (const [name, value] of Object.entries(hostSecurityHeaders(request.url ?? '/'))) response.setHeader(name, value);
+        next();
+      });
+    },
+  };
+}
+
 export function pwaPlugins(): PluginOption[] {
   return [
     cspMetaPlugin(),
+    hostHeadersPlugin(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/sw',

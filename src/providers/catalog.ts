@@ -48,6 +48,24 @@ export function defaultProviderOrigins(): string[] {
   return [...new Set(origins)];
 }
 
+/** The last two labels of a host name ("sdk.photoroom.com" → "photoroom.com"): the domain a provider owns. */
+const domainOf = (host: string): string => host.split('.').slice(-2).join('.');
+
+/**
+ * The provider whose own domain a host is in (its API or result hosts, or a subdomain of them), if any.
+ * A base URL pointing at another provider's host would send one provider's key to another.
+ */
+export function providerOwningHost(host: string): ProviderId | undefined {
+  const candidate = host.toLowerCase().replace(/\.$/, '');
+  return PROVIDER_IDS.find((id) => {
+    const meta: ProviderMeta = METAS[id];
+    const hosts = [...meta.endpoints.map((endpoint) => endpoint.defaultUrl), ...(meta.resultOrigins ?? [])].map(
+      (url) => new URL(url).hostname,
+    );
+    return hosts.some((known) => candidate === domainOf(known) || candidate.endsWith(`.${domainOf(known)}`));
+  });
+}
+
 /** The plan's name for people ("Basic"), or the provider's own word when the plan is not one we know. */
 export function planLabel(id: ProviderId, plan: string | undefined): string | undefined {
   if (plan === undefined) return undefined;

@@ -21,6 +21,23 @@ export interface CallContext {
   classify?: (status: number, parsed: ParsedErrorBody) => ProviderErrorKind | undefined;
 }
 
+const UPLOAD_EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+  'image/heic': 'heic',
+};
+
+/**
+ * The file name an upload carries: neutral, from the image's type alone. The person's own file name
+ * ("passport-jane-doe.jpg") is theirs, not the provider's.
+ */
+export function uploadName(image: Blob): string {
+  const extension = UPLOAD_EXTENSIONS[image.type];
+  return extension ? `image.${extension}` : 'image';
+}
+
 export interface CallResult {
   response: Response;
   body: Blob;
@@ -69,7 +86,15 @@ export async function call(context: CallContext, url: string, init: RequestInit,
   try {
     let response: Response;
     try {
-      response = await fetch(url, { ...init, signal: controller.signal, credentials: 'omit' });
+      // no-store: the account GETs differ only by the key in a header, so a cached answer could be another
+      // key's balance. no-referrer: the provider has no need to know which page called it.
+      response = await fetch(url, {
+        ...init,
+        signal: controller.signal,
+        credentials: 'omit',
+        cache: 'no-store',
+        referrerPolicy: 'no-referrer',
+      });
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw noAnswer(context, init, error, timedOut ? timeoutMs : undefined);

@@ -219,7 +219,7 @@ export interface ProviderAdapter<Request extends { op: string; image: Blob }> ex
   /** The documented cost of this request; undefined when it depends on a plan not given. */
   estimateCost(request: Request, plan?: string): number | undefined;
   /** The request for a full-resolution transparent cutout of this image (`meta.hd` prices it). */
-  hdRequest(image: Blob, fileName: string): Request;
+  hdRequest(image: Blob): Request;
   process(request: Request, key: string, signal?: AbortSignal): Promise<ProcessResult>;
 }
 

@@ -41,8 +41,8 @@ export function buildContentSecurityPolicy(extraConnectOrigins: readonly string[
   const workerOnly = (...values: string[]): string[] => (worker ? values : []);
   const directives: Array<[string, string[]]> = [
     ['default-src', ["'self'"]],
-    // 'wasm-unsafe-eval': ONNX Runtime compiles WebAssembly.
-    ['script-src', ["'self'", "'wasm-unsafe-eval'", ...workerOnly('blob:')]],
+    // 'wasm-unsafe-eval' (worker only): ONNX Runtime compiles WebAssembly. The page runs none.
+    ['script-src', ["'self'", ...workerOnly("'wasm-unsafe-eval'", 'blob:')]],
     ['worker-src', ["'self'", ...workerOnly('blob:')]],
     ['connect-src', connect],
     // blob:: the original photo is shown from an object URL.
@@ -59,7 +59,42 @@ export function buildContentSecurityPolicy(extraConnectOrigins: readonly string[
   return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');
 }
 
-/** The origin of an http(s) URL, or undefined for anything else (other schemes, junk, paths alone). */
+/**
+ * Headers every page of the app should carry besides its CSP, whoever serves it (the `npm start`
+ * server, the service worker, a static host configured from the README).
+ */
+export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  // For browsers without CSP frame-ancestors; the CSP's directive wins where both exist.
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/**
+ * The security headers a server sends with one of the app's files: the page policy for documents,
+ * the worker policy for scripts (a worker script's response sets the worker's policy; a script the
+ * page loads ignores it), and the headers above for everything.
+ */
+export function hostSecurityHeaders(path: string, extraConnectOrigins: readonly string[] = []): Record<string, string> {
+  const script = /\.m?js$/.test(path.split(/[?#]/)[0] ?? '');
+  return {
+    ...PAGE_SECURITY_HEADERS,
+    'Content-Security-Policy': buildContentSecurityPolicy(extraConnectOrigins, { scope: script ? 'worker' : 'document' }),
+  };
+}
+
+/**
+ * Host names a CSP source can carry as typed: letters (punycode), digits, dots and hyphens. URL
+ * parsers keep `;`, `,`, `'` and `*` in hosts, and one of those in a header splits or ends a
+ * directive (`https://evil.example;sandbox` would sandbox the app on every load). Bracketed IPv6 is
+ * left out too: Chromium drops `http://[::1]:9` as an invalid source.
+ */
+export const CSP_SAFE_HOST = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;
+
+/**
+ * The origin of an http(s) URL whose host a CSP can carry, or undefined for anything else (other
+ * schemes, junk, paths alone, hosts with characters that would change the policy).
+ */
 export function originOf(value: string): string | undefined {
   let url: URL;
   try {
@@ -68,6 +103,7 @@ export function originOf(value: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!CSP_SAFE_HOST.test(url.hostname)) return undefined;
   return url.origin;
 }
 

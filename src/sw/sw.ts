@@ -7,7 +7,7 @@ import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, matchPrecache, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkOnly } from 'workbox-strategies';
-import { buildContentSecurityPolicy, endpointOrigins } from '../shared/csp.ts';
+import { buildContentSecurityPolicy, endpointOrigins, PAGE_SECURITY_HEADERS } from '../shared/csp.ts';
 import { MODEL_ASSET_DIR } from '../shared/names.ts';
 import {
   chunkFiles,
@@ -48,13 +48,27 @@ async function contentSecurityPolicy(scope: 'document' | 'worker' = 'document'):
   return buildContentSecurityPolicy(endpointOrigins(await readEndpointRecords()), { scope });
 }
 
+/** The headers of a page: its CSP (with the user's endpoints and frame-ancestors 'none') and the rest. */
+async function pageHeaders(): Promise<Record<string, string>> {
+  return { ...PAGE_SECURITY_HEADERS, 'Content-Security-Policy': await contentSecurityPolicy() };
+}
+
 /**
  * COOP/COEP on every response of ours. Worker scripts also get the CSP: a worker does not inherit the
  * page's policy but takes the one its own script response carries, and the model runs in a worker.
+ * Every navigation the worker answers (any path, not only the shell) gets the page's headers, so no
+ * same-origin page can be framed by another site.
  */
 const isolation: WorkboxPlugin = {
   handlerWillRespond: async ({ request, response }) =>
-    withHeaders(response, request.destination === 'worker' ? { 'Content-Security-Policy': await contentSecurityPolicy('worker') } : {}),
+    withHeaders(
+      response,
+      request.destination === 'worker'
+        ? { 'Content-Security-Policy': await contentSecurityPolicy('worker') }
+        : request.mode === 'navigate'
+          ? await pageHeaders()
+          : {},
+    ),
 };
 
 /** The URL without query and fragment. */
@@ -67,11 +81,7 @@ registerRoute(
     // The header replaces the build's default <meta> policy: two policies would both apply, and the
     // default one does not know the user's endpoints.
     const html = (await shell.text()).replace(META_CSP, '');
-    const headers = {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      'Content-Security-Policy': await contentSecurityPolicy(),
-    };
+    const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', ...(await pageHeaders()) };
     return withHeaders(new Response(html, { status: shell.status, statusText: shell.statusText, headers }));
   },
 );

@@ -161,7 +161,7 @@ test('adding a key per provider checks it and shows plan and balance, masked', a
 });
 
 test('HD via each provider lands in the compare view and downloads at full size; each is charged once', async () => {
-  await dropFile(page, photoPng, 'lemur.png', 'image/png');
+  await dropFile(page, photoPng, 'passport-jane-doe.png', 'image/png');
   await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
   await expect(madeBy()).toHaveText('On-device (free)');
   await expect(page.getByTestId('hd-photoroom')).toContainText('1 image (Basic plan) · 20 images left');
@@ -193,6 +193,22 @@ test('HD via each provider lands in the compare view and downloads at full size;
   }
   // withoutBG's call went through the relay, to a host that refuses web pages.
   expect(withoutbg.requests.some((request) => request.path === '/v1.0/image-without-background')).toBe(true);
+  // Every provider saw a neutral upload name, not the person's file name; no call said which page sent it
+  // or could be answered from the browser's HTTP cache (cache: 'no-store' makes Chromium send no-cache).
+  for (const [provider, fake] of Object.entries(fakes)) {
+    const calls = fake.requests.filter((request) => request.method !== 'OPTIONS');
+    const uploads = calls.flatMap((request) => Object.values(request.files ?? {}));
+    for (const upload of uploads) expect(upload.filename).toBe('image.png');
+    // withoutBG is reached through the relay, which passes on only the headers a call needs.
+    if (provider === 'withoutbg') continue;
+    for (const call of calls) {
+      expect(call.headers.referer, `${call.method} ${call.path}`).toBeUndefined();
+      expect(call.headers['cache-control'], `${call.method} ${call.path}`).toBe('no-cache');
+    }
+  }
+  expect(Object.values(fakes).flatMap((fake) => fake.requests.flatMap((request) => Object.values(request.files ?? {})))).not.toHaveLength(
+    0,
+  );
 });
 
 test('an AI edit sends the form to PhotoRoom Image Editing and costs 5 images on Basic', async () => {

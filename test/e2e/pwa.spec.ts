@@ -115,7 +115,7 @@ test('first visit: the service worker takes the page, which is isolated and unde
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   // The first, uncontrolled load is protected by the build's <meta> policy.
   const meta = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-  expect(meta).toContain("script-src 'self' 'wasm-unsafe-eval';");
+  expect(meta).toContain("script-src 'self';");
   expect(meta).toContain("object-src 'none'");
   await expect(page.getByTestId('offline-indicator')).toHaveCount(0);
 });

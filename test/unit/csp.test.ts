@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildContentSecurityPolicy, endpointOrigins, originOf, PROVIDER_ORIGINS } from '../../src/shared/csp.ts';
+import { buildContentSecurityPolicy, endpointOrigins, hostSecurityHeaders, originOf, PROVIDER_ORIGINS } from '../../src/shared/csp.ts';
 
 function directives(policy: string): Map<string, string[]> {
   return new Map(
@@ -13,7 +13,8 @@ function directives(policy: string): Map<string, string[]> {
 describe('buildContentSecurityPolicy', () => {
   it('is strict for the page: own scripts and WASM only, no eval, no blob: scripts, no plugins', () => {
     const policy = directives(buildContentSecurityPolicy());
-    expect(policy.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    // The page runs no WebAssembly (the model runs in the worker): no 'wasm-unsafe-eval' for it.
+    expect(policy.get('script-src')).toEqual(["'self'"]);
     expect(policy.get('worker-src')).toEqual(["'self'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('base-uri')).toEqual(["'self'"]);
@@ -54,6 +55,31 @@ describe('buildContentSecurityPolicy', () => {
     );
     expect(policy.get('connect-src')).toEqual(["'self'", ...PROVIDER_ORIGINS, 'http://127.0.0.1:5111', 'https://proxy.example.org']);
     expect(policy.get('script-src')).not.toContain('http://127.0.0.1:5111');
+  });
+
+  it('drops stored hosts whose characters a URL parser keeps but a header cannot carry', () => {
+    // A value saved before addresses were checked this strictly must not sandbox or split the policy.
+    const policy = buildContentSecurityPolicy([
+      'https://evil.example;sandbox',
+      'https://a,b.example',
+      'http://[::1]:9',
+      "https://x'y.example",
+    ]);
+    expect(policy).not.toMatch(/sandbox|a,b|::1|x'y/);
+    expect(policy.split(';').map((part) => part.trim().split(/\s+/)[0])).not.toContain('sandbox');
+    expect(directives(policy).get('connect-src')).toEqual(["'self'", ...PROVIDER_ORIGINS]);
+    expect(originOf('https://evil.example;sandbox')).toBeUndefined();
+  });
+
+  it('gives a host the page policy for documents and the worker policy for scripts, with the page headers', () => {
+    const page = hostSecurityHeaders('/');
+    expect(page['Content-Security-Policy']).toBe(buildContentSecurityPolicy());
+    expect(page['Content-Security-Policy']).toContain("frame-ancestors 'none'");
+    expect(page).toMatchObject({ 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    expect(hostSecurityHeaders('/assets/engine.worker-abc.js?worker_file&type=module')['Content-Security-Policy']).toBe(
+      buildContentSecurityPolicy([], { scope: 'worker' }),
+    );
+    expect(hostSecurityHeaders('/some/deep/link')['Content-Security-Policy']).toBe(buildContentSecurityPolicy());
   });
 
   it('never lets a stored value add a directive or a wildcard', () => {

@@ -1,6 +1,6 @@
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useApp } from '../services.ts';
-import { PROVIDER_IDS, type SavedKey as SavedKeyState } from '../state/keys.ts';
+import { PROVIDER_IDS, type KeyProtection, type SavedKey as SavedKeyState } from '../state/keys.ts';
 import { ADDRESS_SETTING, describeProviderError, PROVIDER_NAMES, providerMeta } from '../../providers/index.ts';
 import { ENDPOINT_FIELDS } from '../../providers/endpoints.ts';
 import type { ProviderId, ProviderStatus } from '../../providers/index.ts';
@@ -24,6 +24,16 @@ function SavedKey(props: { provider: ProviderId; account: SavedKeyState; retired
           {(known) => <>{props.retired ? `Last balance: ${balanceSummary(known())}` : balanceSummary(known())}</>}
         </Show>
       </span>
+      <Show when={keys.addressChange(props.provider)}>
+        {(words) => (
+          <>
+            <span class="problem" role="alert" data-testid={`key-address-changed-${props.provider}`}>
+              {words()}
+            </span>
+            <AddKey provider={props.provider} again />
+          </>
+        )}
+      </Show>
       <Show when={props.account.problem}>
         {(problem) => (
           <span class="problem" role="alert" data-testid={`key-problem-${props.provider}`}>
@@ -75,7 +85,7 @@ function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) 
   );
 }
 
-function AddKey(props: { provider: ProviderId }) {
+function AddKey(props: { provider: ProviderId; again?: boolean }) {
   const { keys } = useApp();
   const [secret, setSecret] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -94,11 +104,27 @@ function AddKey(props: { provider: ProviderId }) {
 
   return (
     <form class="add-key" onSubmit={(event) => void add(event)}>
+      <Show when={keys.recipientWords(props.provider)}>
+        {(words) => (
+          <p class="notice" data-testid={`key-recipient-${props.provider}`}>
+            {words()}
+          </p>
+        )}
+      </Show>
+      {/* A text field masked by CSS, not type=password: browsers offer to save and sync password
+          fields as site passwords whatever autocomplete says. The data- attributes ask the common
+          password-manager extensions to leave it alone too. */}
       <input
-        type="password"
+        type="text"
+        class="secret"
         autocomplete="off"
+        autocapitalize="off"
         spellcheck={false}
-        placeholder={`Paste your ${name} API key`}
+        data-1p-ignore=""
+        data-lpignore="true"
+        data-bwignore=""
+        data-form-type="other"
+        placeholder={props.again ? `Paste your ${name} API key again` : `Paste your ${name} API key`}
         aria-label={`${name} API key`}
         data-testid={`key-input-${props.provider}`}
         value={secret()}
@@ -161,14 +187,193 @@ function EndpointFields(props: { provider: ProviderId }) {
   );
 }
 
+const PROTECTION_WORDS: Record<KeyProtection, { label: string; says: string }> = {
+  device: {
+    label: 'Stored in this browser',
+    says: 'Keys are encrypted with a key kept in this browser, which keeps them out of plain-text searches and nothing more: anyone who can run software as you on this device, or copy your browser profile, can read them. If the device is shared or lost, revoke the keys at the provider.',
+  },
+  passphrase: {
+    label: 'Locked with a passphrase',
+    says: 'Keys are encrypted under your passphrase (PBKDF2-SHA-256, 600 000 rounds), which is never stored: a copy of your browser profile is useless without it. While unlocked, the keys are in this tab’s memory. A forgotten passphrase cannot be recovered: forget the keys and add them again.',
+  },
+  session: {
+    label: 'This session only',
+    says: 'Keys stay in this tab’s memory and are never written to disk; they are gone when you close the tab.',
+  },
+};
+
+function UnlockForm() {
+  const { keys } = useApp();
+  const [passphrase, setPassphrase] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [refusal, setRefusal] = createSignal<string>();
+  async function submit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    setBusy(true);
+    const outcome = await keys.unlock(passphrase());
+    setBusy(false);
+    setRefusal(outcome.reason);
+    if (outcome.unlocked) setPassphrase('');
+  }
+  return (
+    <form class="add-key" data-testid="unlock-form" onSubmit={(event) => void submit(event)}>
+      <p class="notice">Your keys are locked. Type your passphrase to use them in this tab.</p>
+      <input
+        type="text"
+        class="secret"
+        autocomplete="off"
+        spellcheck={false}
+        data-1p-ignore=""
+        data-lpignore="true"
+        aria-label="Passphrase"
+        data-testid="unlock-passphrase"
+        value={passphrase()}
+        onInput={(event) => setPassphrase(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={busy()} data-testid="unlock">
+        {busy() ? 'Unlocking…' : 'Unlock'}
+      </button>
+      <Show when={refusal()}>
+        {(text) => (
+          <span class="problem" role="alert" data-testid="unlock-refused">
+            {text()}
+          </span>
+        )}
+      </Show>
+    </form>
+  );
+}
+
+const IDLE_CHOICES = [5, 15, 60, 0] as const;
+
+function KeyProtectionSettings() {
+  const { keys } = useApp();
+  const [choice, setChoice] = createSignal<KeyProtection>();
+  const [passphrase, setPassphrase] = createSignal('');
+  const [repeat, setRepeat] = createSignal('');
+  const [problem, setProblem] = createSignal<string>();
+  const [busy, setBusy] = createSignal(false);
+  const current = () => keys.state.vault.protection;
+  const wanted = () => choice() ?? current();
+
+  async function apply(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const target = wanted();
+    if (target === 'passphrase' && passphrase() !== repeat())
+      return void setProblem('The two passphrases differ. Type the same one twice.');
+    setBusy(true);
+    const reason = await keys.protect(
+      target === 'passphrase' ? { protection: 'passphrase', passphrase: passphrase() } : { protection: target },
+    );
+    setBusy(false);
+    setProblem(reason);
+    if (reason === undefined) {
+      setPassphrase('');
+      setRepeat('');
+      setChoice(undefined);
+    }
+  }
+
+  return (
+    <form class="protection" data-testid="key-protection" onSubmit={(event) => void apply(event)}>
+      <fieldset disabled={keys.state.vault.locked}>
+        <legend>How your keys are kept</legend>
+        <For each={['device', 'passphrase', 'session'] as const}>
+          {(option) => (
+            <label>
+              <input
+                type="radio"
+                name="key-protection"
+                value={option}
+                checked={wanted() === option}
+                data-testid={`protection-${option}`}
+                onChange={() => setChoice(option)}
+              />
+              {PROTECTION_WORDS[option].label}
+              <Show when={current() === option}> (now)</Show>
+            </label>
+          )}
+        </For>
+        <p class="hint" data-testid="protection-says">
+          {PROTECTION_WORDS[wanted()].says}
+        </p>
+        <Show when={wanted() === 'passphrase'}>
+          <label>
+            {current() === 'passphrase' ? 'New passphrase' : 'Passphrase'}
+            <input
+              type="text"
+              class="secret"
+              autocomplete="off"
+              spellcheck={false}
+              data-1p-ignore=""
+              data-lpignore="true"
+              data-testid="new-passphrase"
+              value={passphrase()}
+              onInput={(event) => setPassphrase(event.currentTarget.value)}
+            />
+          </label>
+          <label>
+            The same again
+            <input
+              type="text"
+              class="secret"
+              autocomplete="off"
+              spellcheck={false}
+              data-1p-ignore=""
+              data-lpignore="true"
+              data-testid="repeat-passphrase"
+              value={repeat()}
+              onInput={(event) => setRepeat(event.currentTarget.value)}
+            />
+          </label>
+        </Show>
+        <Show when={wanted() !== current() || (wanted() === 'passphrase' && passphrase() !== '')}>
+          <button type="submit" disabled={busy()} data-testid="protection-apply">
+            {busy() ? 'Working…' : wanted() === 'passphrase' && current() === 'passphrase' ? 'Change passphrase' : 'Use this'}
+          </button>
+        </Show>
+        <Show when={current() === 'passphrase'}>
+          <label>
+            Lock after
+            <select
+              data-testid="idle-lock"
+              value={String(keys.state.vault.idleLockMinutes)}
+              onChange={(event) => void keys.setIdleLockMinutes(Number(event.currentTarget.value))}
+            >
+              <For each={IDLE_CHOICES}>
+                {(minutes) => <option value={String(minutes)}>{minutes === 0 ? 'only when I lock' : `${minutes} minutes idle`}</option>}
+              </For>
+            </select>
+          </label>
+          <button type="button" data-testid="lock-now" onClick={() => keys.lock()}>
+            Lock now
+          </button>
+        </Show>
+        <Show when={problem()}>
+          {(text) => (
+            <span class="problem" role="alert" data-testid="protection-problem">
+              {text()}
+            </span>
+          )}
+        </Show>
+      </fieldset>
+    </form>
+  );
+}
+
 export function KeysPanel() {
   const { keys } = useApp();
   return (
     <details class="settings keys" data-testid="keys-panel">
       <summary>Keys</summary>
       <p class="hint">
-        Optional, for HD cutouts and AI edits by a paid provider. Keys are stored encrypted in this browser and sent only to their provider.
+        Optional, for HD cutouts and AI edits by a paid provider. Keys are sent only to their provider's address (below, under Advanced),
+        never to Cutwise.
       </p>
+      <Show when={keys.state.vault.locked}>
+        <UnlockForm />
+      </Show>
+      <KeyProtectionSettings />
       <Show when={keys.state.unavailable}>
         {(text) => (
           <p class="problem" role="alert">

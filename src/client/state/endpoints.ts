@@ -38,7 +38,7 @@ export function createEndpoints(deps: EndpointsDeps = {}) {
   async function set(provider: ProviderId, field: string, value: string): Promise<string | undefined> {
     let url = '';
     if (value.trim() !== '') {
-      const checked = checkBaseUrl(value);
+      const checked = checkBaseUrl(value, provider);
       if (!checked.ok) return checked.reason;
       url = checked.url;
     }

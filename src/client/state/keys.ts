@@ -10,7 +10,16 @@ import { PROVIDER_IDS, PROVIDER_NAMES, isSandboxKey } from '../../providers/cata
 import { ProviderError } from '../../providers/errors.ts';
 import { providerStatus, type ProviderStatus } from '../../providers/retirement.ts';
 import type { ProviderId } from '../../providers/types.ts';
-import { openKeyVault, type KeyVault, type StoredKey } from '../../keys/vault.ts';
+import {
+  KeyAddressChangedError,
+  KeyLockedError,
+  openKeyVault,
+  type KeyVault,
+  type ProtectionChange,
+  type StoredKey,
+  type VaultStatus,
+} from '../../keys/vault.ts';
+import { foreignHosts, keyBinding } from '../../providers/endpoints.ts';
 import { createCreditsCoordinator, type CreditsCoordinator, type KeyRef } from '../../credits/coordinator/index.ts';
 import type { Clock, KeyAccount } from '../../credits/logic/types.ts';
 import { openCreditsStore } from '../../credits/persistence/store.ts';
@@ -20,6 +29,7 @@ import { failureText } from './editor.ts';
 import type { Endpoints } from './endpoints.ts';
 
 export { PROVIDER_IDS };
+export type { KeyProtection } from '../../keys/vault.ts';
 
 /** A key saved for a provider, as the app knows it (never the key itself), and what its check said. */
 export interface SavedKey {
@@ -31,6 +41,8 @@ export interface SavedKey {
 export interface KeysState {
   /** False until the vault has been read. */
   ready: boolean;
+  /** How keys are kept, and whether they are locked in this tab. */
+  vault: VaultStatus;
   /** Why keys cannot be stored in this browser (e.g. private mode without IndexedDB). */
   unavailable?: string;
   saved: Partial<Record<ProviderId, SavedKey>>;
@@ -48,6 +60,8 @@ export interface KeysDeps {
   now: Accessor<number>;
   openVault?: () => Promise<KeyVault>;
   openCoordinator?: (secretFor: SecretFor, clock: Clock) => Promise<CreditsCoordinator>;
+  /** Subscribes to the person's activity (idle lock); the page's pointer and key events by default. */
+  activity?: (onActivity: () => void) => () => void;
 }
 
 async function openBrowserCoordinator(secretFor: SecretFor, clock: Clock): Promise<CreditsCoordinator> {
@@ -61,18 +75,50 @@ interface Opened {
 
 export function createKeys(deps: KeysDeps) {
   const { endpoints, clock, now } = deps;
-  const [state, setState] = createStore<KeysState>({ ready: false, saved: {} });
+  const [state, setState] = createStore<KeysState>({
+    ready: false,
+    vault: { protection: 'device', locked: false, idleLockMinutes: 15 },
+    saved: {},
+  });
   const [credits, setCredits] = createSignal<CreditsUi>();
   let disposeCredits: (() => void) | undefined;
   let opened: Opened | undefined;
 
   const providerOf = (keyId: string): ProviderId | undefined => PROVIDER_IDS.find((provider) => state.saved[provider]?.key.id === keyId);
 
+  /** The origins a provider's key goes to with the addresses set now. */
+  const bindingOf = (provider: ProviderId): string => keyBinding(provider, endpoints.state.values[provider]);
+
+  /** The key in clear, for one request to the provider's current address; a clear reason if it cannot be. */
+  async function reveal(vault: KeyVault, provider: ProviderId, keyId: string): Promise<string> {
+    try {
+      const secret = await vault.reveal(keyId, bindingOf(provider));
+      idle.touch();
+      return secret;
+    } catch (error) {
+      if (error instanceof KeyLockedError) void syncVault();
+      if (error instanceof KeyAddressChangedError)
+        throw new Error(addressChangeWords(provider, error.savedFor, error.now), { cause: error });
+      throw error;
+    }
+  }
+
   async function secretFor(keyId: string): Promise<Pick<KeyRef, 'secret' | 'adapter'> | undefined> {
     const provider = providerOf(keyId);
     if (!provider || !opened) return undefined;
-    return { secret: await opened.vault.reveal(keyId), adapter: endpoints.adapters()[provider] };
+    return { secret: await reveal(opened.vault, provider, keyId), adapter: endpoints.adapters()[provider] };
   }
+
+  async function syncVault(): Promise<void> {
+    if (opened) setState('vault', await opened.vault.status());
+  }
+
+  // Passphrase mode: locks after the person's idle time (any use of a key counts as activity).
+  const idle = idleLock({
+    minutes: () => (state.vault.protection === 'passphrase' ? state.vault.idleLockMinutes : 0),
+    lock: () => lock(),
+    ...(deps.activity ? { activity: deps.activity } : {}),
+  });
 
   async function open(): Promise<Opened | undefined> {
     try {
@@ -82,6 +128,7 @@ export function createKeys(deps: KeysDeps) {
         endpoints.ready,
       ]);
       opened = { vault, coordinator };
+      setState('vault', await vault.status());
       for (const key of await vault.list()) setState('saved', key.provider, { key });
       setState('ready', true);
       // The usage view's state lives in its own root, disposed with the app.
@@ -97,13 +144,27 @@ export function createKeys(deps: KeysDeps) {
   }
 
   const ready = open();
-  // Balances may have moved since the last visit (other devices, the provider's dashboard).
-  void ready.then(async (done) => {
-    if (!done) return;
-    // Retired providers are not asked (the coordinator refuses those refreshes anyway).
-    const live = PROVIDER_IDS.filter((provider) => state.saved[provider] && status(provider).state === 'active');
-    await done.coordinator.refreshStale(await Promise.all(live.map((provider) => keyRef(provider))));
-  });
+
+  /**
+   * Balances may have moved since the last visit (other devices, the provider's dashboard): stale ones
+   * are read again at start (or at unlock). Only keys sent to their provider's own address: a key for
+   * a relay or gateway goes out only when the person asks for something. Retired providers are not asked.
+   */
+  async function refreshOnStart(done: Opened): Promise<void> {
+    if (state.vault.locked) return;
+    const live = PROVIDER_IDS.filter((provider) => {
+      const saved = state.saved[provider];
+      return (
+        saved &&
+        status(provider).state === 'active' &&
+        bindingOf(provider) === keyBinding(provider) &&
+        saved.key.boundTo === bindingOf(provider)
+      );
+    });
+    const refs = await Promise.all(live.map((provider) => keyRef(provider).catch(() => undefined)));
+    await done.coordinator.refreshStale(refs.filter((ref): ref is KeyRef => ref !== undefined));
+  }
+  void ready.then((done) => done && refreshOnStart(done));
 
   async function requireOpened(): Promise<Opened> {
     const done = await ready;
@@ -116,7 +177,7 @@ export function createKeys(deps: KeysDeps) {
     const { vault } = await requireOpened();
     const saved = state.saved[provider];
     if (!saved) throw new Error(`No ${PROVIDER_NAMES[provider]} key is saved. Add one in Keys.`);
-    return { keyId: saved.key.id, provider, secret: await vault.reveal(saved.key.id), adapter: endpoints.adapters()[provider] };
+    return { keyId: saved.key.id, provider, secret: await reveal(vault, provider, saved.key.id), adapter: endpoints.adapters()[provider] };
   }
 
   const balanceOf = (provider: ProviderId): KeyAccount | undefined => {
@@ -154,7 +215,14 @@ export function createKeys(deps: KeysDeps) {
       await done.coordinator.forgetKey(keyId, { dropLedger: true });
       return { saved: false, reason: error.message };
     }
-    const key = await done.vault.add(provider, trimmed, { id: keyId, sandbox });
+    let key: StoredKey;
+    try {
+      key = await done.vault.add(provider, trimmed, { id: keyId, sandbox, boundTo: bindingOf(provider) });
+    } catch (error) {
+      await done.coordinator.forgetKey(keyId, { dropLedger: true });
+      if (error instanceof KeyLockedError) void syncVault();
+      return { saved: false, reason: failureText(error) };
+    }
     if (previous) await done.coordinator.forgetKey(previous.key.id);
     // A provider we cannot reach now may still take the key later.
     const problem =
@@ -166,6 +234,65 @@ export function createKeys(deps: KeysDeps) {
     const saved: SavedKey = problem === undefined ? { key } : { key, problem };
     setState('saved', provider, reconcile(saved));
     return { saved: true, key: saved };
+  }
+
+  /** Who would see the key, when the address set now is not the provider's own (undefined when it is). */
+  function recipientWords(provider: ProviderId): string | undefined {
+    const hosts = foreignHosts(provider, bindingOf(provider));
+    if (hosts.length === 0) return undefined;
+    const list = hosts.join(' and ');
+    return `Your ${PROVIDER_NAMES[provider]} key will be sent to ${list}, not to ${PROVIDER_NAMES[provider]}'s own address: whoever runs ${list} can read it and spend your credits.`;
+  }
+
+  /** When a saved key was saved for other addresses than the ones set now: what the person should do. */
+  function addressChange(provider: ProviderId): string | undefined {
+    const saved = state.saved[provider];
+    if (!saved || saved.key.boundTo === bindingOf(provider)) return undefined;
+    return addressChangeWords(provider, saved.key.boundTo, bindingOf(provider));
+  }
+
+  async function unlock(passphrase: string): Promise<{ unlocked: boolean; reason?: string }> {
+    const done = await requireOpened();
+    if (passphrase === '') return { unlocked: false, reason: 'Type your passphrase first.' };
+    const ok = await done.vault.unlock(passphrase);
+    await syncVault();
+    if (!ok) {
+      return {
+        unlocked: false,
+        reason: 'That passphrase does not unlock your keys. Nothing was changed; check it and try again.',
+      };
+    }
+    idle.touch();
+    void refreshOnStart(done);
+    return { unlocked: true };
+  }
+
+  function lock(): void {
+    opened?.vault.lock();
+    void syncVault();
+  }
+
+  /** Moves the saved keys to another protection; why not, in words, if it cannot. */
+  async function protect(change: ProtectionChange): Promise<string | undefined> {
+    if (change.protection === 'passphrase' && change.passphrase.length < 8) return 'Use a passphrase of at least 8 characters.';
+    const done = await requireOpened();
+    try {
+      await done.vault.protect(change);
+    } catch (error) {
+      return failureText(error);
+    } finally {
+      await syncVault();
+    }
+    for (const key of await done.vault.list()) if (!state.saved[key.provider]) setState('saved', key.provider, { key });
+    idle.touch();
+    return undefined;
+  }
+
+  async function setIdleLockMinutes(minutes: number): Promise<void> {
+    const done = await requireOpened();
+    await done.vault.setIdleLockMinutes(minutes);
+    await syncVault();
+    idle.touch();
   }
 
   async function forget(provider: ProviderId): Promise<void> {
@@ -200,7 +327,57 @@ export function createKeys(deps: KeysDeps) {
       const keyId = state.saved[provider]?.key.id;
       return keyId === undefined ? Promise.resolve() : (credits()?.refresh(keyId) ?? Promise.resolve());
     },
-    dispose: () => disposeCredits?.(),
+    unlock,
+    lock,
+    protect,
+    setIdleLockMinutes,
+    recipientWords,
+    addressChange,
+    dispose: () => {
+      idle.dispose();
+      disposeCredits?.();
+    },
+  };
+}
+
+/** What to do when a key was saved for other addresses than the ones set now. */
+function addressChangeWords(provider: ProviderId, savedFor: string, now: string): string {
+  const hosts = (binding: string) =>
+    binding
+      .split(' ')
+      .map((origin) => new URL(origin).host)
+      .join(' and ');
+  return `Your ${PROVIDER_NAMES[provider]} key was saved for ${hosts(savedFor)}; the address is now ${hosts(now)}. It is not sent there until you enter it again in Keys.`;
+}
+
+/**
+ * Calls `lock` after `minutes()` without activity (0 = never). Activity: the person using the page
+ * (pointer or keys) and any use of a key.
+ */
+function idleLock(options: { minutes: () => number; lock: () => void; activity?: (onActivity: () => void) => () => void }) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const touch = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const minutes = options.minutes();
+    if (minutes > 0) timer = setTimeout(options.lock, minutes * 60_000);
+  };
+  const stop = (options.activity ?? pageActivity)(touch);
+  return {
+    touch,
+    dispose() {
+      if (timer !== undefined) clearTimeout(timer);
+      stop();
+    },
+  };
+}
+
+function pageActivity(onActivity: () => void): () => void {
+  if (typeof window === 'undefined') return () => undefined;
+  const events = ['pointerdown', 'keydown'] as const;
+  for (const name of events) window.addEventListener(name, onActivity, { passive: true });
+  return () => {
+    for (const name of events) window.removeEventListener(name, onActivity);
   };
 }
 

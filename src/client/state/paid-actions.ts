@@ -72,7 +72,16 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
   /** What this call would cost and whether the balance can pay, before anything is sent. */
   async function preflight(paid: PaidRequest): Promise<Preflight> {
     const coordinator = await keys.coordinator();
-    return coordinator.preflight({ ...(await keys.keyRef(paid.provider)), adapter: paid.adapter, request: paid.request });
+    const saved = keys.state.saved[paid.provider];
+    if (!saved) throw new Error(`No ${PROVIDER_NAMES[paid.provider]} key is saved. Add one in Keys.`);
+    // Only what the key store knows about the key: it is not decrypted to price a call.
+    return coordinator.preflight({
+      keyId: saved.key.id,
+      provider: paid.provider,
+      sandbox: saved.key.sandbox,
+      adapter: paid.adapter,
+      request: paid.request,
+    });
   }
 
   /** One paid call through the credits coordinator: debited on success only, never on an error. */
@@ -184,14 +193,14 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
     const build = (file: File): PaidRequest => {
       // Held by its interface: the request it builds is the one it takes.
       const adapter: ProviderAdapter<{ op: string; image: Blob }> = endpoints.adapters()[provider];
-      return bindRequest(adapter, adapter.hdRequest(file, file.name));
+      return bindRequest(adapter, adapter.hdRequest(file));
     };
     return propose(provider, `HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
   }
 
   function aiEdit(choices: AiEditChoices): Promise<void> {
     return propose('photoroom', 'AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) =>
-      bindRequest(endpoints.adapters().photoroom, aiEditRequest(file, file.name, choices)),
+      bindRequest(endpoints.adapters().photoroom, aiEditRequest(file, choices)),
     );
   }
 

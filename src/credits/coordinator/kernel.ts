@@ -31,7 +31,11 @@ export interface Kernel {
   /** Expires dead in-flight calls, then gives the account and its open entries as they are now. */
   load(key: KeyParts): Promise<{ account: KeyAccount; open: LedgerEntry[] }>;
   /** The preflight of a request against an account and its open entries. */
-  check(input: KeyParts & { request: AnyRequest; secret?: string }, account: KeyAccount, open: readonly LedgerEntry[]): Preflight;
+  check(
+    input: KeyParts & { request: AnyRequest; secret?: string; sandbox?: boolean },
+    account: KeyAccount,
+    open: readonly LedgerEntry[],
+  ): Preflight;
   view(): CreditsView;
   subscribe(listener: (view: CreditsView) => void): () => void;
   reload(): Promise<CreditsView>;
@@ -109,7 +113,8 @@ export function createKernel(deps: CoordinatorDeps): Kernel {
         op: input.request.op,
         size: requestSize(input.request),
         plan: input.plan,
-        sandbox: input.secret !== undefined && isSandboxKey(input.provider, input.secret),
+        // The key store's flag when the caller has it: a preflight never needs the key decrypted.
+        sandbox: input.sandbox ?? (input.secret !== undefined && isSandboxKey(input.provider, input.secret)),
         now: clock.now(),
         policy,
       });

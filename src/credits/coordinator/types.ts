@@ -34,7 +34,10 @@ export interface PaidCallInput<Request extends AnyRequest> extends KeyRef {
   signal?: AbortSignal;
 }
 
-export type PreflightInput<Request extends AnyRequest> = Omit<PaidCallInput<Request>, 'secret' | 'signal' | 'resultId' | 'megapixels'>;
+/** What a preflight needs: no secret (a key is decrypted only for a call or a wanted refresh), its sandbox flag instead. */
+export type PreflightInput<Request extends AnyRequest> = Omit<PaidCallInput<Request>, 'secret' | 'signal' | 'resultId' | 'megapixels'> & {
+  sandbox?: boolean;
+};
 
 export type PaidCallResult =
   | { status: 'done'; result: ProcessResult; entry: LedgerEntry; preflight: Preflight }

@@ -53,7 +53,6 @@ const PNG_MAX_MEGAPIXELS = 10;
 export interface LeonardoRemoveBgRequest {
   op: 'remove-bg';
   image: Blob;
-  fileName?: string;
   /** `preview` ≤ 0.25 MP, `full`/`auto` ≤ 25 MP, `50MP`. Sent explicitly: the documented default is disputed. */
   size: 'preview' | 'full' | 'auto' | '50MP';
   /** Absent: PNG, or WebP when the photo is over 10 MP (PNG is capped there). */
@@ -90,8 +89,8 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
     return declaredCost(leonardoMeta.operations, request.op, {});
   }
 
-  hdRequest(image: Blob, fileName: string): LeonardoRemoveBgRequest {
-    return { op: 'remove-bg', image, fileName, size: 'full' };
+  hdRequest(image: Blob): LeonardoRemoveBgRequest {
+    return { op: 'remove-bg', image, size: 'full' };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -200,7 +199,14 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       text = await body.text();
       json = JSON.parse(text);
     } catch (error) {
-      throw new ProviderError({ kind: unreadable, ambiguity: 'no-image', provider: 'leonardo', status, hint: 'Its answer could not be read.', cause: error });
+      throw new ProviderError({
+        kind: unreadable,
+        ambiguity: 'no-image',
+        provider: 'leonardo',
+        status,
+        hint: 'Its answer could not be read.',
+        cause: error,
+      });
     }
     const envelopeError = Array.isArray(json) || (isRecord(json) && Array.isArray(json['errors']) && json['errors'].length > 0);
     if (envelopeError) {
@@ -208,7 +214,14 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       // "Do not rely on HTTP 4xx alone": the status the envelope states wins over the 200.
       throw errorFromAnswer(this.context, parsed.status ?? 400, parsed);
     }
-    if (!isRecord(json)) throw new ProviderError({ kind: unreadable, ambiguity: 'no-image', provider: 'leonardo', status, hint: 'Its answer could not be read.' });
+    if (!isRecord(json))
+      throw new ProviderError({
+        kind: unreadable,
+        ambiguity: 'no-image',
+        provider: 'leonardo',
+        status,
+        hint: 'Its answer could not be read.',
+      });
     const wrapped = jsonRecord(json, 'generateSync');
     return wrapped ?? json;
   }
@@ -241,7 +254,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
     }
     // A presigned link: fetched exactly as given (its signature covers the query) and without the key.
     try {
-      const download = await fetch(url, { credentials: 'omit', signal: signal ?? null });
+      const download = await fetch(url, { credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', signal: signal ?? null });
       if (!download.ok) throw new Error(`HTTP ${download.status}`);
       return new Blob([await download.arrayBuffer()], { type: download.headers.get('content-type') ?? contentType });
     } catch (error) {

@@ -14,6 +14,7 @@ import {
   jsonRecord as record,
   pickHeaders,
   readJson,
+  uploadName,
 } from '../http.ts';
 import type { CallContext } from '../http.ts';
 import { declaredCost } from '../pricing.ts';
@@ -36,7 +37,6 @@ export const PHOTOROOM_SANDBOX_PREFIX = photoroomMeta.sandbox.keyPrefix;
 export interface PhotoRoomSegmentRequest {
   op: 'segment';
   image: Blob;
-  fileName?: string;
   format?: 'png' | 'jpg' | 'webp';
   channels?: 'rgba' | 'alpha';
   /** Hex (with or without `#`) or an HTML colour name; absent = transparent. */
@@ -51,7 +51,6 @@ export type PhotoRoomShadowMode = 'ai.soft' | 'ai.hard' | 'ai.floating' | 'ai.pr
 export interface PhotoRoomEditRequest {
   op: 'edit';
   image: Blob;
-  fileName?: string;
   removeBackground?: boolean;
   background?: {
     /** Hex (with or without `#`) or a colour name. */
@@ -112,8 +111,8 @@ export class PhotoRoomAdapter implements ProviderAdapter<PhotoRoomRequest> {
     return costFor(request.op, plan);
   }
 
-  hdRequest(image: Blob, fileName: string): PhotoRoomSegmentRequest {
-    return { op: 'segment', image, fileName, size: 'full', format: 'png' };
+  hdRequest(image: Blob): PhotoRoomSegmentRequest {
+    return { op: 'segment', image, size: 'full', format: 'png' };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -237,7 +236,7 @@ function dearestCost(op: PhotoRoomRequest['op']): number {
 
 function segmentForm(request: PhotoRoomSegmentRequest): FormData {
   const form = new FormData();
-  form.append('image_file', request.image, request.fileName ?? 'image');
+  form.append('image_file', request.image, uploadName(request.image));
   if (request.format) form.append('format', request.format);
   if (request.channels) form.append('channels', request.channels);
   // The segment endpoint documents hex *with* `#`.
@@ -250,7 +249,7 @@ function segmentForm(request: PhotoRoomSegmentRequest): FormData {
 
 function editForm(request: PhotoRoomEditRequest): FormData {
   const form = new FormData();
-  form.append('imageFile', request.image, request.fileName ?? 'image');
+  form.append('imageFile', request.image, uploadName(request.image));
   if (request.removeBackground !== undefined) form.append('removeBackground', formBoolean(request.removeBackground));
   const background = request.background;
   // The edit endpoint documents hex *without* `#`.

@@ -22,11 +22,10 @@ export const DEFAULT_AI_EDIT: AiEditChoices = {
   outputSize: 'originalImage',
 };
 
-export function aiEditRequest(image: Blob, fileName: string, choices: AiEditChoices): PhotoRoomEditRequest {
+export function aiEditRequest(image: Blob, choices: AiEditChoices): PhotoRoomEditRequest {
   const request: PhotoRoomEditRequest = {
     op: 'edit',
     image,
-    fileName,
     removeBackground: true,
     padding: `${Math.min(45, Math.max(0, Math.round(choices.paddingPercent)))}%`,
     outputSize: choices.outputSize,

@@ -16,6 +16,7 @@ import {
   parseNumberHeader,
   pickHeaders,
   readJson,
+  uploadName,
 } from '../http.ts';
 import type { CallContext } from '../http.ts';
 import { declaredCost } from '../pricing.ts';
@@ -39,7 +40,6 @@ export type RemoveBgSize = 'preview' | 'full' | '50MP' | 'auto' | 'medium' | 'hd
 export interface RemoveBgRequest {
   op: 'removebg';
   image: Blob;
-  fileName?: string;
   /** Required here although the API defaults to `preview`: the size decides the price. */
   size: RemoveBgSize;
   type?: 'auto' | 'person' | 'product' | 'car' | 'animal' | 'graphic' | 'transportation';
@@ -90,8 +90,8 @@ export class RemoveBgAdapter implements ProviderAdapter<RemoveBgRequest> {
     return declaredCost(removebgMeta.operations, request.op, { size: request.size });
   }
 
-  hdRequest(image: Blob, fileName: string): RemoveBgRequest {
-    return { op: 'removebg', image, fileName, size: 'full', format: 'png' };
+  hdRequest(image: Blob): RemoveBgRequest {
+    return { op: 'removebg', image, size: 'full', format: 'png' };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -124,7 +124,7 @@ export class RemoveBgAdapter implements ProviderAdapter<RemoveBgRequest> {
     const usableKey = assertUsableKey('removebg', key);
     checkInput('removebg', request.image, removebgMeta.inputLimits);
     const form = new FormData();
-    form.append('image_file', request.image, request.fileName ?? 'image');
+    form.append('image_file', request.image, uploadName(request.image));
     form.append('size', request.size);
     if (request.type) form.append('type', request.type);
     if (request.format) form.append('format', request.format);

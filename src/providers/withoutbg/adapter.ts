@@ -4,7 +4,18 @@
  */
 import { ProviderError } from '../errors.ts';
 import { declaredCost } from '../pricing.ts';
-import { assertUsableKey, base64ToBlob, blobToBase64, call, checkInput, joinUrl, jsonNumber, pickHeaders, readJson } from '../http.ts';
+import {
+  assertUsableKey,
+  base64ToBlob,
+  blobToBase64,
+  call,
+  checkInput,
+  joinUrl,
+  jsonNumber,
+  pickHeaders,
+  readJson,
+  uploadName,
+} from '../http.ts';
 import type { CallContext } from '../http.ts';
 import type {
   AccountBalance,
@@ -25,7 +36,6 @@ export interface WithoutBgRequest {
   /** 'cutout': RGBA image without background; 'alpha': greyscale matte. */
   op: 'cutout' | 'alpha';
   image: Blob;
-  fileName?: string;
   /** 'base64' sends JSON instead of multipart; the result is the same PNG. */
   transport?: 'multipart' | 'base64';
 }
@@ -70,8 +80,8 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
     return declaredCost(withoutbgMeta.operations, request.op, {});
   }
 
-  hdRequest(image: Blob, fileName: string): WithoutBgRequest {
-    return { op: 'cutout', image, fileName };
+  hdRequest(image: Blob): WithoutBgRequest {
+    return { op: 'cutout', image };
   }
 
   async fetchAccount(key: string, signal?: AbortSignal): Promise<AccountBalance> {
@@ -103,7 +113,7 @@ export class WithoutBgAdapter implements ProviderAdapter<WithoutBgRequest> {
 
     if (transport === 'multipart') {
       const form = new FormData();
-      form.append('file', request.image, request.fileName ?? 'image');
+      form.append('file', request.image, uploadName(request.image));
       const { response, body } = await call(this.context, url, { method: 'POST', headers: { 'X-API-Key': usableKey }, body: form }, signal);
       return { image: body, output, watermarked: false, meta: pickHeaders(response.headers, META_HEADERS) };
     }

@@ -15,8 +15,7 @@ import { createCreditsCoordinator } from '../../../src/credits/coordinator/index
 import { openCreditsStore } from '../../../src/credits/persistence/store.ts';
 import { broadcastChannel, inProcessLocks } from '../../../src/credits/tabs.ts';
 import { EngineClient } from '../../../src/engine/client/engine-client.ts';
-import type { KeyVault, StoredKey } from '../../../src/keys/vault.ts';
-import type { ProviderId } from '../../../src/providers/types.ts';
+import { openKeyVault } from '../../../src/keys/vault.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import { ScriptedWorker } from '../../support/scripted-worker.ts';
 import { subjectOnWhite } from '../providers/images.ts';
@@ -27,29 +26,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function memoryVault(): KeyVault {
-  const keys = new Map<string, StoredKey & { secret: string }>();
-  return {
-    list: async () => [...keys.values()].map(({ secret: _secret, ...key }) => key),
-    async add(provider: ProviderId, secret: string, options = {}) {
-      for (const [id, key] of keys) if (key.provider === provider) keys.delete(id);
-      const key = {
-        id: options.id ?? crypto.randomUUID(),
-        provider,
-        masked: `••••${secret.slice(-4)}`,
-        sandbox: options.sandbox ?? false,
-        addedAt: 0,
-      };
-      keys.set(key.id, { ...key, secret });
-      return key;
-    },
-    reveal: async (id) => keys.get(id)!.secret,
-    forget: async (id) => void keys.delete(id),
-    close: () => undefined,
-  };
-}
-
 let counter = 0;
+/** Ids of the keys decrypted, in order. */
+const reveals: string[] = [];
 async function setUp(startAt: number) {
   const photoroom = await startFakeProvider('photoroom');
   const removebg = await startFakeProvider('removebg');
@@ -92,7 +71,10 @@ async function setUp(startAt: number) {
       endpoints,
       clock,
       now,
-      openVault: async () => memoryVault(),
+      openVault: async () => {
+        const vault = await openKeyVault(`paid-actions-keys-${crypto.randomUUID()}`);
+        return { ...vault, reveal: (id, boundTo) => (reveals.push(id), vault.reveal(id, boundTo)) };
+      },
       openCoordinator: async (secretFor) =>
         createCreditsCoordinator({
           store: await openCreditsStore(`paid-actions-${++counter}`),
@@ -144,8 +126,11 @@ describe('paid actions', () => {
 
     // A result to improve on: the editor's runner needs a finished one.
     await onDeviceResult(app);
+    const decrypted = reveals.length;
     await app.paid.exportHd('photoroom');
     const pending = app.paid.pending()!;
+    // Pricing the call needed no key: it is decrypted only once the person pays.
+    expect(reveals.length).toBe(decrypted);
     expect(preflightWords(pending.preflight).sentence).toBe('Uses 1 of your 10 images (Basic plan: a background removal costs 1).');
     const paying = pending.pay();
     expect(app.paid.pending()).toBeUndefined();
@@ -155,6 +140,7 @@ describe('paid actions', () => {
     expect(request.method).toBe('ingest');
     ingest.answer({ id: request.id, kind: 'result', output: { preview: bitmap(), width: 20, height: 10, png: new Blob(['hd']) } });
     await expect(paying).resolves.toBe(true);
+    expect(reveals.length).toBeGreaterThan(decrypted);
     expect(app.editor.result()?.madeBy).toBe('PhotoRoom HD');
     expect(app.editor.state.message?.text).toBe('PhotoRoom HD cutout ready, 20×10.');
     expect(app.photoroom.balance('pr_key_0001')).toBe(9);

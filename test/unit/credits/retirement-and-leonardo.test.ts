@@ -169,13 +169,13 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     const tab = await openTab();
     await tab.addKey(keys.leo);
     expect(account(tab, 'key-leo')?.available).toBe(5000);
-    const check = await tab.preflight({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
+    const check = await tab.preflight({ ...keys.leo, request: keys.leo.adapter.hdRequest(image()) });
     expect(check.status).toBe('ok');
     expect(preflightWords(check).sentence).toBe(
       'Uses 1 image, about $0.10 (Leonardo.Ai bills each cutout in US dollars and reports the exact cost with the result); your balance: 5000 API credits.',
     );
 
-    const first = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
+    const first = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image()) });
     expect(first.status === 'done' && first.entry).toMatchObject({
       outcome: 'unpriced',
       charged: 0,
@@ -183,7 +183,7 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     });
     // The refresh right after waited for the 45 s gap; the next one settles both calls.
     now += 10_000;
-    const second = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'b.png') });
+    const second = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image()) });
     expect(second.status).toBe('done');
     now += 45_000;
     expect((await tab.refresh(keys.leo, 'user')).status).toBe('refreshed');
@@ -198,7 +198,7 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     leonardo.setCredits(LEO_KEY, { subscription: 2, paid: 18 });
     const tab = await openTab();
     await tab.addKey(keys.leo);
-    const call = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
+    const call = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image()) });
     expect(call.status === 'done' && call.entry).toMatchObject({ outcome: 'success', charged: 5, source: 'header', balanceAfter: 15 });
     expect(account(tab, 'key-leo')?.available).toBe(leonardo.balance(LEO_KEY));
   });
@@ -208,7 +208,7 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     const tab = await openTab();
     await tab.addKey(keys.leo);
     leonardo.clearRequests();
-    const blocked = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
+    const blocked = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image()) });
     expect(blocked).toMatchObject({ status: 'blocked', reason: 'cannot-pay' });
     expect(leonardo.requests).toEqual([]);
 
@@ -217,7 +217,7 @@ describe('Leonardo.Ai: billed in dollars, balance in API credits', () => {
     now += 60_000;
     await tab.refresh(keys.leo, 'user');
     leonardo.setBalanceUsd(LEO_KEY, 0.01);
-    const refused = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image(), 'a.png') });
+    const refused = await tab.paidCall({ ...keys.leo, request: keys.leo.adapter.hdRequest(image()) });
     expect(refused.status === 'failed' && refused.error.kind).toBe('out-of-credits');
     expect(refused.status === 'failed' && refused.entry).toMatchObject({ outcome: 'error', charged: 0 });
     expect(leonardo.balanceUsd(LEO_KEY)).toBe(0.01);

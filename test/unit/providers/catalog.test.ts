@@ -28,7 +28,7 @@ describe('the registry', () => {
       // What "HD via …" asks for is an operation the provider prices.
       expect(meta.operations.map((operation) => operation.op)).toContain(meta.intents.cutout.op);
       expect(HD_OPERATION[id]).toEqual(meta.intents.cutout);
-      expect(adapters[id].hdRequest(new Blob(['x']), 'a.png').op).toBe(meta.intents.cutout.op);
+      expect(adapters[id].hdRequest(new Blob(['x'])).op).toBe(meta.intents.cutout.op);
       expect(ENDPOINT_FIELDS[id]).toBe(meta.endpoints);
       if (meta.retirement) expect(PROVIDER_IDS).toContain(meta.retirement.successor);
     }

@@ -25,7 +25,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-const hd = (width = 48, height = 24) => adapter.hdRequest(subjectOnWhite(width, height), 'photo.png');
+const hd = (width = 48, height = 24) => adapter.hdRequest(subjectOnWhite(width, height));
 
 describe('Leonardo.Ai sync remove-bg', () => {
   it('sends one JSON request with a Bearer key, the image inline, nothing stored; reads the inline PNG and the cost in dollars', async () => {

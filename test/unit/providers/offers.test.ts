@@ -27,7 +27,7 @@ describe('requests the app sends', () => {
   it('asks each provider for full resolution PNG, matching the operation it is priced by', () => {
     const image = new Blob(['x'], { type: 'image/png' });
     for (const provider of ['photoroom', 'removebg', 'withoutbg'] as const) {
-      const request = adapters[provider].hdRequest(image, 'a.png');
+      const request = adapters[provider].hdRequest(image);
       expect(request.op).toBe(HD_OPERATION[provider].op);
       if ('size' in request && provider !== 'photoroom') expect(request.size).toBe(HD_OPERATION[provider].size);
       if ('size' in request) expect(request.size).toBe('full');
@@ -36,16 +36,15 @@ describe('requests the app sends', () => {
   });
   it('turns the AI-edit form into PhotoRoom fields', () => {
     const image = new Blob(['x']);
-    expect(aiEditRequest(image, 'a.png', DEFAULT_AI_EDIT)).toEqual({
+    expect(aiEditRequest(image, DEFAULT_AI_EDIT)).toEqual({
       op: 'edit',
       image,
-      fileName: 'a.png',
       removeBackground: true,
       padding: '10%',
       outputSize: 'originalImage',
       exportFormat: 'png',
     });
-    const full = aiEditRequest(image, 'a.png', {
+    const full = aiEditRequest(image, {
       backgroundPrompt: '  on a beach ',
       shadow: 'ai.soft',
       relight: true,
@@ -82,5 +81,33 @@ describe('configurable base URLs', () => {
     ]) {
       expect(checkBaseUrl(bad).ok, bad).toBe(false);
     }
+  });
+  it('refuses hosts whose characters would change the Content-Security-Policy', () => {
+    // Chromium's and Node's URL parsers keep ; , ' and * in hosts; in a CSP header they end or split a directive.
+    for (const bad of [
+      'https://evil.example;sandbox',
+      'https://a,b.example',
+      "https://x.example'unsafe-inline'",
+      'https://*.example.com',
+      'https://ex%61mple.com',
+      'https://evil.example;sandbox/path',
+    ]) {
+      const checked = checkBaseUrl(bad);
+      expect(checked.ok, bad).toBe(false);
+      if (!checked.ok) expect(checked.reason, bad).toMatch(/letters, digits, dots and hyphens/);
+    }
+  });
+  it('refuses IPv6 addresses with a reason, since the CSP cannot carry them', () => {
+    const checked = checkBaseUrl('http://[::1]:9');
+    expect(checked).toEqual({ ok: false, reason: expect.stringMatching(/IPv6.*127\.0\.0\.1/) });
+  });
+  it("refuses another provider's host for a provider, but not its own", () => {
+    const crossed = checkBaseUrl('https://image-api.photoroom.com', 'removebg');
+    expect(crossed.ok).toBe(false);
+    if (!crossed.ok) expect(crossed.reason).toMatch(/PhotoRoom's.*remove\.bg key would be sent to PhotoRoom/);
+    expect(checkBaseUrl('https://api.remove.bg/', 'leonardo').ok).toBe(false);
+    expect(checkBaseUrl('https://cdn.leonardo.ai', 'photoroom').ok).toBe(false);
+    expect(checkBaseUrl('https://sdk.photoroom.com', 'photoroom')).toEqual({ ok: true, url: 'https://sdk.photoroom.com' });
+    expect(checkBaseUrl('https://relay.example.com/photoroom', 'removebg').ok).toBe(true);
   });
 });
