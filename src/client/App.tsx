@@ -1,4 +1,4 @@
-import { createEffect, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { AppServicesProvider, createAppServices } from './services.ts';
 import { pickImageFile } from './state/input-files.ts';
 import { DropZone } from './components/DropZone.tsx';
@@ -11,7 +11,8 @@ import { MessageBar } from './components/MessageBar.tsx';
 import { KeysPanel } from './components/KeysPanel.tsx';
 import { PaidExports } from './components/PaidExports.tsx';
 import { UsageView } from './components/usage/UsageView.tsx';
-import { consumeLaunchQueue, takeSharedFile } from './state/launch-files.ts';
+import { consumeLaunchQueue, takeSharedFile, type SharedFileOffer } from './state/launch-files.ts';
+import { SharedFilePrompt } from './components/SharedFilePrompt.tsx';
 import { AppStatus } from './components/AppStatus.tsx';
 import { OfflinePanel } from './components/OfflinePanel.tsx';
 
@@ -28,8 +29,10 @@ export function App() {
     void editor.startCutout(picked.file, picked.note);
   }
 
+  const [sharedOffer, setSharedOffer] = createSignal<SharedFileOffer>();
+
   onMount(() => {
-    const launch = { accept, showError: (text: string) => editor.showMessage({ tone: 'error', text }) };
+    const launch = { accept, showError: (text: string) => editor.showMessage({ tone: 'error', text }), offer: setSharedOffer };
     void takeSharedFile(launch);
     consumeLaunchQueue(launch);
     const onPaste = (event: ClipboardEvent): void => {
@@ -73,6 +76,7 @@ export function App() {
       </header>
       <main class="card">
         <MessageBar />
+        <Show when={sharedOffer()}>{(offer) => <SharedFilePrompt offer={offer()} />}</Show>
         <DropZone onFiles={(files) => accept(files, 'selection')} />
         <JobProgress />
         <Show when={editor.result()}>

@@ -22,5 +22,8 @@ export type ModelChannelMessage =
 export const SHARE_TARGET_PATH = 'share-target';
 /** Key (relative to the base URL) under which the service worker leaves a shared file in SHARE_CACHE. */
 export const SHARED_FILE_PATH = 'shared-file';
-/** Query parameter on the redirect after a share: "1" = a file is waiting, "empty" = none came. */
+/**
+ * Query parameter on the redirect after a share: "1" = a file is waiting, "empty" = none came,
+ * "too-large" / "refused" = one came and was not kept (over 50 MB / not an image the editor opens).
+ */
 export const SHARED_QUERY = 'shared';

@@ -30,6 +30,8 @@ import {
   type SwReply,
   type SwRequest,
 } from '../shared/pwa-protocol.ts';
+import { SNIFF_BYTES } from '../shared/image/sniff.ts';
+import { judgeSharedFile, MAX_SHARED_BYTES } from '../shared/share-intake.ts';
 import { readEndpointRecords } from './endpoints.ts';
 import { withHeaders } from './isolation.ts';
 import { downloadMissingChunks, type ChunkStore } from './model-download.ts';
@@ -122,24 +124,42 @@ registerRoute(
   new CacheFirst({ cacheName: MODEL_CACHE, plugins: [keepOnlyCompleteChunks, isolation] }),
 );
 
-// ---- Share target: the shared image goes into a cache entry, the editor picks it up. ----
+// ---- Share target: a shared image waits in a cache entry until the person opens or discards it. ----
+// Any site can POST here, so the file is untrusted: sniffed, allow-listed, capped (shared/share-intake.ts).
 registerRoute(
   ({ url }) => bare(url) === `${scope}${SHARE_TARGET_PATH}`,
   async ({ request }) => {
-    const form = await request.formData();
-    const file = [...form.values()].find((value): value is File => value instanceof File && value.size > 0);
     const target = new URL(scope);
-    if (file) {
-      const cache = await caches.open(SHARE_CACHE);
+    const cache = await caches.open(SHARE_CACHE);
+    const key = `${scope}${SHARED_FILE_PATH}`;
+    // One share at a time: whatever waited before is replaced (or dropped, if this one is refused).
+    await cache.delete(key);
+    const declared = Number(request.headers.get('Content-Length') ?? 0);
+    if (declared > MAX_SHARED_BYTES + 64 * 1024) {
+      target.searchParams.set(SHARED_QUERY, 'too-large');
+      return Response.redirect(target.href, 303);
+    }
+    const form = await request.formData().catch(() => undefined);
+    const file = [...(form?.values() ?? [])].find((value): value is File => value instanceof File && value.size > 0);
+    if (!file) {
+      target.searchParams.set(SHARED_QUERY, 'empty');
+      return Response.redirect(target.href, 303);
+    }
+    const verdict = judgeSharedFile(file.size, new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()), file.name);
+    if (verdict.kind === 'keep') {
       await cache.put(
-        `${scope}${SHARED_FILE_PATH}`,
-        new Response(file, {
-          headers: { 'Content-Type': file.type || 'application/octet-stream', 'X-File-Name': encodeURIComponent(file.name) },
+        key,
+        new Response(file.slice(0, file.size, verdict.contentType), {
+          headers: {
+            'Content-Type': verdict.contentType,
+            'X-File-Name': encodeURIComponent(verdict.name),
+            'X-Shared-At': String(Date.now()),
+          },
         }),
       );
       target.searchParams.set(SHARED_QUERY, '1');
     } else {
-      target.searchParams.set(SHARED_QUERY, 'empty');
+      target.searchParams.set(SHARED_QUERY, verdict.kind);
     }
     return Response.redirect(target.href, 303);
   },

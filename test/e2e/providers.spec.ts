@@ -264,6 +264,29 @@ test('a key rejected later (revoked) says so; a host that refuses the page says 
     await reloadUnderServiceWorker(page);
     await dropFile(page, photoPng, 'lemur.png', 'image/png');
     await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
+    const strangerHost = new URL(stranger.url).host;
+
+    // The saved key was bound to the old address: it does not follow the change, not even at start-up.
+    await page.getByTestId('hd-withoutbg').click();
+    await page.getByTestId('preflight-pay').click();
+    await expect(message()).toContainText(`the address is now ${strangerHost}. It is not sent there until you enter it again in Keys`);
+    expect(stranger.requests, 'the key went nowhere new').toEqual([]);
+    expect(refusing.requests).toEqual([]);
+
+    // Entered again after the sentence naming who will see it; the new host knows it, then revokes it.
+    await openKeys();
+    await expect(page.getByTestId('key-address-changed-withoutbg')).toBeVisible();
+    await expect(page.getByTestId('key-recipient-withoutbg')).toContainText(
+      `will be sent to ${strangerHost}, not to withoutBG's own address`,
+    );
+    stranger.setBalance(KEYS.withoutbg, 3);
+    await page.getByTestId('key-input-withoutbg').fill(KEYS.withoutbg);
+    await page.getByTestId('add-key-withoutbg').click();
+    await expect(page.getByTestId('key-address-changed-withoutbg')).toHaveCount(0);
+    await page.getByTestId('key-input-leonardo').fill(KEYS.leonardo);
+    await page.getByTestId('add-key-leonardo').click();
+    await expect(page.getByTestId('key-address-changed-leonardo')).toHaveCount(0);
+    stranger.revokeKey(KEYS.withoutbg);
     await page.getByTestId('hd-withoutbg').click();
     await page.getByTestId('preflight-pay').click();
     await expect(message()).toContainText('Key rejected');

@@ -4,7 +4,7 @@
  * One browser context for the serial part, as one person's browser would be.
  */
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -239,6 +239,11 @@ test('a share-target POST delivers the image to the editor', async () => {
     { base64: photoPng.toString('base64') },
   );
   await page.waitForURL((url) => url.pathname === '/' && url.search === '');
+  // Any site can post to the share target: nothing runs until the person chooses.
+  await expect(page.getByTestId('shared-file')).toContainText('An image was shared with Cutwise: shared-photo.png');
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await page.getByTestId('shared-open').click();
+  await expect(page.getByTestId('shared-file')).toHaveCount(0);
   await waitForFinishedCutout('shared-photo.png');
   expect(alphaIoU(await downloadedAlpha(), truth)).toBeGreaterThanOrEqual(0.85);
   // Taken once: the cache entry is gone.
@@ -334,6 +339,90 @@ test('the CSP lets the app reach the endpoints the user configured, after a relo
   foreign.length = 0;
 });
 
+/** Posts a file to the share target the way any web page could (a form submission). */
+async function postShare(bytes: Buffer, name: string, type: string): Promise<void> {
+  await page.evaluate(
+    ({ base64, name, type }) => {
+      const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.enctype = 'multipart/form-data';
+      form.action = '/share-target';
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.name = 'image';
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type }));
+      input.files = transfer.files;
+      form.append(input);
+      document.body.append(form);
+      form.submit();
+    },
+    { base64: bytes.toString('base64'), name, type },
+  );
+  await page.waitForURL((url) => url.pathname === '/' && url.search === '');
+}
+
+const sharedEntries = () => page.evaluate(async () => (await (await caches.open('cutwise-share')).keys()).length);
+
+test('a share that is not an image is refused and kept nowhere; a shared image can be discarded, and one left waiting expires', async () => {
+  await postShare(Buffer.from('<!doctype html><h1>Your account is locked: call this number</h1>'), 'photo.png', 'image/png');
+  await expect(page.getByTestId('message')).toContainText('The shared file is not an image Cutwise opens');
+  await expect(page.getByTestId('shared-file')).toHaveCount(0);
+  expect(await sharedEntries()).toBe(0);
+
+  await postShare(photoPng, 'unwanted.png', 'text/html');
+  await expect(page.getByTestId('shared-file')).toContainText('unwanted.png');
+  // Kept under the type its bytes say, not the one the form declared.
+  expect(
+    await page.evaluate(async () => (await (await caches.open('cutwise-share')).match('/shared-file'))?.headers.get('Content-Type')),
+  ).toBe('image/png');
+  await page.getByTestId('shared-discard').click();
+  await expect(page.getByTestId('shared-file')).toHaveCount(0);
+  expect(await sharedEntries()).toBe(0);
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+
+  // Shared, never answered, and found 11 minutes later: dropped without being offered.
+  await postShare(photoPng, 'left-behind.png', 'image/png');
+  await expect(page.getByTestId('shared-file')).toBeVisible();
+  await page.evaluate(async () => {
+    const cache = await caches.open('cutwise-share');
+    const stored = (await cache.match('/shared-file'))!;
+    const headers = new Headers(stored.headers);
+    headers.set('X-Shared-At', String(Date.now() - 11 * 60_000));
+    await cache.put('/shared-file', new Response(await stored.blob(), { headers }));
+  });
+  await page.goto('/');
+  await expect.poll(sharedEntries).toBe(0);
+  await expect(page.getByTestId('shared-file')).toHaveCount(0);
+});
+
+test('every page the app answers forbids framing, through the service worker and from npm start', async () => {
+  const direct = await page.request.get('/');
+  expect(direct.headers()).toMatchObject({
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
+  });
+  expect(direct.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(direct.headers()['content-security-policy']).toContain("script-src 'self';");
+  const workerScript = /assets\/engine\.worker-[\w-]+\.js/.exec(
+    readFileSync('dist/assets/' + readdirSync('dist/assets').find((name) => name.startsWith('index-') && name.endsWith('.js'))!, 'utf8'),
+  )?.[0];
+  expect(workerScript).toBeDefined();
+  const worker = await page.request.get(`/${workerScript}`);
+  expect(worker.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval' blob:;");
+
+  // A deep link the service worker answers from the network gets the page's headers too.
+  const deep = await page.goto('/some/deep/link');
+  expect(deep?.fromServiceWorker()).toBe(true);
+  expect((await deep?.allHeaders())?.['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect((await deep?.allHeaders())?.['x-frame-options']).toBe('DENY');
+  await page.goto('/');
+});
+
 const SW_FILE = 'dist/sw.js';
 const originalWorker = readFileSync(SW_FILE, 'utf8');
 test.afterAll(() => writeFileSync(SW_FILE, originalWorker));
@@ -416,5 +505,17 @@ test.describe('on a static host that sends no COOP/COEP', () => {
     expect(await plain.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await plain.evaluate(() => typeof SharedArrayBuffer)).toBe('function');
     await expect(plain.getByTestId('isolation-note')).toHaveCount(0);
+  });
+
+  test('on a host that sends no frame-ancestors, the app refuses to run inside another site’s frame', async ({ browser }) => {
+    const framing = await browser.newContext();
+    const attacker = await framing.newPage();
+    // The framing page has another origin (about:blank's opaque one) and frames the app's first, uncontrolled load.
+    await attacker.setContent(`<iframe src="http://127.0.0.1:${port}/" width="800" height="600"></iframe>`);
+    const frame = attacker.frameLocator('iframe');
+    await expect(frame.getByRole('alert')).toContainText('Cutwise does not run inside another page');
+    await expect(frame.getByTestId('dropzone')).toHaveCount(0);
+    await expect(frame.getByTestId('keys-panel')).toHaveCount(0);
+    await framing.close();
   });
 });

@@ -262,6 +262,10 @@ export async function startServer(spec) {
       return account;
     },
     now,
+    /** The key is revoked at the provider: from now on it is answered as an unknown key. @param {string} key */
+    revokeKey(key) {
+      accounts.delete(key);
+    },
     /** @param {number} ms */
     advanceTime(ms) {
       clockOffsetMs += ms;

@@ -72,6 +72,8 @@ interface FakeBase<Options> {
   close(): Promise<void>;
   setBalance(key: string, amount: number): void;
   balance(key: string): number | undefined;
+  /** The key is revoked at the provider: from now on it is answered as an unknown key. */
+  revokeKey(key: string): void;
   /** The fake's clock in ms; advanceTime moves it forward for the rate-limit window and expiry. */
   now(): number;
   advanceTime(ms: number): void;
