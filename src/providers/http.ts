@@ -9,6 +9,38 @@ import type { ProviderId, ProviderMeta, TransportOptions } from './types.ts';
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
 
+/**
+ * The most of an answer that is read: a 50 MP PNG with alpha is at most about 200 MB. A host that
+ * declares or streams more (a hostile relay, a decompression bomb) is cut off, not buffered.
+ */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
+/** Error bodies are read only this far: the status decides the kind, the text only explains. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** The body, or 'too-large' when its declared or streamed length passes `maxBytes` (the rest is not read). */
+export async function readCapped(response: Response, maxBytes: number): Promise<Blob | 'too-large'> {
+  const declared = Number(response.headers.get('Content-Length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    return 'too-large';
+  }
+  if (!response.body) return response.blob();
+  const reader = response.body.getReader();
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return 'too-large';
+    }
+    parts.push(value as Uint8Array<ArrayBuffer>);
+  }
+  return new Blob(parts, { type: response.headers.get('Content-Type')?.toLowerCase() ?? '' });
+}
+
 export interface CallContext {
   provider: ProviderId;
   /** The provider's description: its rate-limit waits and, where it has one, its retirement. */
@@ -103,8 +135,17 @@ export async function call(context: CallContext, url: string, init: RequestInit,
     if (!response.ok) throw await errorFromResponse(context, response, secretOf(context, init));
 
     try {
-      return { response, body: await response.blob() };
+      const body = await readCapped(response, MAX_ANSWER_BYTES);
+      if (body === 'too-large') {
+        const hint = `Its answer was larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MB, more than any image Cutwise asks for, so it was not read.`;
+        const bills = (init.method ?? 'GET').toUpperCase() !== 'GET';
+        throw bills
+          ? new ProviderError({ kind: 'ambiguous', provider, status: response.status, ambiguity: 'no-image', hint })
+          : new ProviderError({ kind: 'unavailable', provider, status: response.status, hint });
+      }
+      return { response, body };
     } catch (error) {
+      if (error instanceof ProviderError) throw error;
       if (signal?.aborted) throw signal.reason;
       // The provider answered 2xx, so it has done (and billed) the work even though the bytes never arrived.
       throw new ProviderError({ kind: 'ambiguous', provider, status: response.status, cause: error });
@@ -138,7 +179,8 @@ function noAnswer(context: CallContext, init: RequestInit, cause: unknown, timeo
 export async function errorFromResponse(context: CallContext, response: Response, secret?: string): Promise<ProviderError> {
   let text = '';
   try {
-    text = await response.text();
+    const body = await readCapped(response, MAX_ERROR_BODY_BYTES);
+    text = body === 'too-large' ? '' : await body.text();
   } catch {
     // A cut error body still tells us the status, which is what decides the kind.
   }

@@ -91,6 +91,15 @@ export function internalFailure(detail: string): CutoutFailure {
  * A provider answered 200 with bytes the browser cannot decode as an image (an HTML page, a damaged
  * PNG). It counted the call as done, so it was charged: the message says so and what to do.
  */
+/** A provider's answer claims more pixels than a tab can safely open. */
+export function oversizedResultFailure(providerName: string, width: number, height: number, charged?: string): CutoutFailure {
+  const paid = charged ? `${providerName} charged for it (${charged}).` : `${providerName} may have charged for it.`;
+  return {
+    code: 'too-large',
+    message: `${providerName} answered with a ${width}×${height} image (${megapixels(width, height)}), more than a browser tab can safely open (limit ${MAX_INPUT_PIXELS / 1e6} MP), so it was not opened. ${paid} Your previous result is kept; the free on-device cutout still works.`,
+  };
+}
+
 export function unreadableResultFailure(providerName: string, sniffed: Sniffed, charged?: string): CutoutFailure {
   const what =
     sniffed.kind === 'image'

@@ -95,3 +95,26 @@ export function chunkNameOf(url: string, assetBase: string): string | undefined 
   const name = url.slice(assetBase.length).split(/[?#]/)[0];
   return name && name !== 'resources.json' ? name : undefined;
 }
+
+/**
+ * The SHA-256 a content-addressed asset name promises, as lowercase hex: the model chunks are named by
+ * their full digest ("models/<64 hex>"), the runtime files by its first 32 hex digits
+ * ("ort/<32 hex>.wasm"). Undefined for a name that promises nothing.
+ */
+export function promisedDigest(name: string): string | undefined {
+  const base = name.split('/').pop()?.replace(/\.[a-z]+$/, '') ?? '';
+  return /^[0-9a-f]{32,64}$/.test(base) ? base : undefined;
+}
+
+/**
+ * Whether the bytes are the ones their name promises. A tampered or mixed-up file of the right length
+ * (a compromised host or CDN) would otherwise be cached for good, and the runtime glue runs as code.
+ */
+export async function matchesPromisedDigest(name: string, bytes: Blob | ArrayBuffer): Promise<boolean> {
+  const promised = promisedDigest(name);
+  if (promised === undefined) return false;
+  const buffer = bytes instanceof Blob ? await bytes.arrayBuffer() : bytes;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return hex.startsWith(promised);
+}

@@ -1,10 +1,11 @@
 /**
  * Fetches the chunk files a model needs into a store, skipping every file that is already complete,
  * so an interrupted download resumes where it stopped (file granularity). Each file is read to the
- * end and checked against its declared length before it is stored: a cut-off body is never kept.
+ * end and checked against its declared length and against the SHA-256 its name promises before it is
+ * stored: a cut-off or altered body is never kept.
  * Runs in the service worker (Cache Storage) and in Node tests (a Map), hence the small interfaces.
  */
-import { isCompleteChunk, offlineProgress, type ChunkFile } from '../shared/model-cache.ts';
+import { isCompleteChunk, matchesPromisedDigest, offlineProgress, type ChunkFile } from '../shared/model-cache.ts';
 
 export interface ChunkStore {
   /** Byte length of the stored file, or undefined when there is none. */
@@ -67,7 +68,12 @@ export async function downloadMissingChunks(files: readonly ChunkFile[], options
       loaded -= received;
       throw new ChunkDownloadError(`${file.name}: got ${received} bytes, expected ${file.size}`);
     }
-    await store.put(file.name, new Blob(parts), response.headers.get('Content-Type') ?? 'application/octet-stream');
+    const body = new Blob(parts);
+    if (!(await matchesPromisedDigest(file.name, body))) {
+      loaded -= received;
+      throw new ChunkDownloadError(`${file.name}: its content does not match its name (SHA-256); it was not kept`);
+    }
+    await store.put(file.name, body, response.headers.get('Content-Type') ?? 'application/octet-stream');
   }
 
   let failed = false;

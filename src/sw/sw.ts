@@ -14,6 +14,7 @@ import {
   chunkNameOf,
   expectedChunkSizes,
   isCompleteChunk,
+  matchesPromisedDigest,
   MODEL_CACHE,
   MODEL_RESOURCE_KEYS,
   parseModelManifest,
@@ -114,7 +115,7 @@ const keepOnlyCompleteChunks: WorkboxPlugin = {
     const name = chunkNameOf(request.url, assetBase);
     const expected = name ? expectedChunkSizes(await modelManifest()).get(name) : undefined;
     const body = await response.blob();
-    if (!isCompleteChunk(expected, body.size)) return null;
+    if (!name || !isCompleteChunk(expected, body.size) || !(await matchesPromisedDigest(name, body))) return null;
     return new Response(body, { status: 200, headers: response.headers });
   },
 };

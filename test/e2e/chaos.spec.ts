@@ -198,6 +198,12 @@ test('22 provider faults: each named with what to do, the previous result kept, 
       says: /PhotoRoom answered with a damaged PNG image\. PhotoRoom charged for it \(1 image\)/,
     },
     {
+      name: 'HTTP 200 with a PNG claiming 20000×20000 pixels (a decompression bomb)',
+      provider: 'photoroom',
+      setup: () => photoroom.mangleNextAnswer('huge-png'),
+      says: /PhotoRoom answered with a 20000×20000 image \(400 MP\), more than a browser tab can safely open .*so it was not opened\. PhotoRoom charged for it \(1 image\)/,
+    },
+    {
       name: 'a key echoed in the error',
       provider: 'withoutbg',
       setup: () =>

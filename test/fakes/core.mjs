@@ -135,7 +135,8 @@ export async function startServer(spec) {
         const mangle = mangles.shift();
         if (mangle) {
           const html = '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>';
-          const body = mangle === 'html' ? Buffer.from(html) : Buffer.concat([bytes.subarray(0, 60), Buffer.alloc(40, 7)]);
+          const body =
+            mangle === 'html' ? Buffer.from(html) : mangle === 'huge-png' ? claimingHugeSize(bytes) : Buffer.concat([bytes.subarray(0, 60), Buffer.alloc(40, 7)]);
           writeResponse(res, 200, body, { ...headers, 'content-type': mangle === 'html' ? 'text/html' : 'image/png' });
           return;
         }
@@ -286,7 +287,7 @@ export async function startServer(spec) {
     dropNextAfterCharge(times = 1) {
       drops += times;
     },
-    /** The next success is billed and answered 200 with an HTML page or a damaged PNG. @param {'html' | 'corrupt-png'} kind */
+    /** The next success is billed and answered 200 with an HTML page, a damaged PNG, or a PNG whose header claims 20000×20000 pixels. @param {'html' | 'corrupt-png' | 'huge-png'} kind */
     mangleNextAnswer(kind) {
       mangles.push(kind);
     },
@@ -361,4 +362,26 @@ export function parseMultipart(body, contentType) {
 /** Adds and removes without binary floating-point dust (0.2 × 5 must be exactly 1). @param {number} value */
 export function tidy(value) {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** CRC-32 (PNG chunks), bit by bit: only used on a 13-byte header. @param {Buffer} bytes */
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The PNG with its header rewritten (valid CRC) to claim 20000×20000 pixels, 400 MP: what a
+ * decompression bomb looks like before it is decoded. @param {Buffer} png
+ */
+function claimingHugeSize(png) {
+  const copy = Buffer.from(png);
+  copy.writeUInt32BE(20_000, 16);
+  copy.writeUInt32BE(20_000, 20);
+  copy.writeUInt32BE(crc32(copy.subarray(12, 29)), 29);
+  return copy;
 }

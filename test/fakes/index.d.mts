@@ -85,8 +85,8 @@ interface FakeBase<Options> {
   hideNextAnswer(times?: number): void;
   /** The next success is billed, then its connection closed before any answer (Chromium resends on a reused one). */
   dropNextAfterCharge(times?: number): void;
-  /** The next success is billed and answered 200 with an HTML page or a damaged PNG. */
-  mangleNextAnswer(kind: 'html' | 'corrupt-png'): void;
+  /** The next success is billed and answered 200 with an HTML page, a damaged PNG, or a PNG whose header claims 20000×20000 pixels. */
+  mangleNextAnswer(kind: 'html' | 'corrupt-png' | 'huge-png'): void;
   /** The next request (to `path`, or any) gets this answer instead, billing nothing. */
   answerNext(answer: { path?: string; status: number; headers?: Record<string, string>; body: unknown }): void;
   configure(partial: Options): void;

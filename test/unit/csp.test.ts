@@ -123,3 +123,12 @@ describe('endpointOrigins (provider-endpoints records)', () => {
     expect(originOf('/relative')).toBeUndefined();
   });
 });
+
+describe('the README tells hosts the policy the app really uses', () => {
+  it('quotes the page policy exactly', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const row = /\| `Content-Security-Policy` \(pages\) \| `([^`]+)` \|/.exec(readme)?.[1];
+    expect(row).toBe(buildContentSecurityPolicy());
+  });
+});

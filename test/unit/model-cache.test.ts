@@ -82,3 +82,18 @@ describe('chunk validation and resume', () => {
     expect(chunkNameOf('https://other.example/imgly/models/abc', base)).toBeUndefined();
   });
 });
+
+describe('content-addressed names', () => {
+  it('reads the digest a model chunk or runtime file name promises, and checks bytes against it', async () => {
+    const { createHash } = await import('node:crypto');
+    const { promisedDigest, matchesPromisedDigest } = await import('../../src/shared/model-cache.ts');
+    const bytes = Buffer.from('ONNX Runtime glue');
+    const full = createHash('sha256').update(bytes).digest('hex');
+    expect(promisedDigest(`models/${full}`)).toBe(full);
+    expect(promisedDigest(`ort/${full.slice(0, 32)}.mjs`)).toBe(full.slice(0, 32));
+    expect(promisedDigest('ort/ort-wasm.mjs')).toBeUndefined();
+    expect(await matchesPromisedDigest(`ort/${full.slice(0, 32)}.mjs`, new Blob([bytes]))).toBe(true);
+    expect(await matchesPromisedDigest(`models/${full}`, new Blob([Buffer.from('ONNX Runtime glu3')]))).toBe(false);
+    expect(await matchesPromisedDigest('ort/ort-wasm.mjs', new Blob([bytes]))).toBe(false);
+  });
+});

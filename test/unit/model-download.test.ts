@@ -2,13 +2,18 @@
  * The offline download against a real HTTP server (node:http): a body cut off mid-file is never
  * stored, and a second run fetches only what is still missing.
  */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadMissingChunks, ChunkDownloadError, type ChunkStore } from '../../src/sw/model-download.ts';
 
-const files = Array.from({ length: 6 }, (_, index) => ({ name: `models/chunk-${index}`, size: 64 * 1024 + index }));
-const bodies = new Map(files.map((file, index) => [file.name, Buffer.alloc(file.size, index + 1)]));
+// Content-addressed like the real ones: each chunk is named by the SHA-256 of its bytes.
+const contents = Array.from({ length: 6 }, (_, index) => Buffer.alloc(64 * 1024 + index, index + 1));
+const files = contents.map((body) => ({ name: `models/${createHash('sha256').update(body).digest('hex')}`, size: body.length }));
+const bodies = new Map(files.map((file, index) => [file.name, contents[index]!]));
+/** Chunk the server answers with other bytes of the same length (a tampered host). */
+let tampered: string | undefined;
 
 let server: Server;
 let base: string;
@@ -26,6 +31,10 @@ beforeAll(async () => {
       return;
     }
     response.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(body.length) });
+    if (name === tampered) {
+      response.end(Buffer.alloc(body.length, 0x42));
+      return;
+    }
     if (name === cutOff) {
       response.write(body.subarray(0, body.length / 2), () => setTimeout(() => response.destroy(), 20));
       return;
@@ -69,7 +78,7 @@ describe('downloadMissingChunks', () => {
       onProgress: (loaded, total) => progress.push([loaded, total]),
     });
     expect(fetched).toBe(3);
-    expect(requested.sort()).toEqual(files.slice(3).map((file) => file.name));
+    expect(requested.sort()).toEqual(files.slice(3).map((file) => file.name).sort());
     const total = files.reduce((sum, file) => sum + file.size, 0);
     const resumedAt = files.slice(0, 3).reduce((sum, file) => sum + file.size, 0);
     expect(progress[0]).toEqual([resumedAt, total]);
@@ -93,5 +102,18 @@ describe('downloadMissingChunks', () => {
       downloadMissingChunks([{ name: 'models/none', size: 3 }], { store, fetchChunk: (name) => fetch(`${base}${name}`) }),
     ).rejects.toThrow(/HTTP 404/);
     expect(store.stored.size).toBe(0);
+  });
+
+  it('refuses a file of the right length whose bytes are not the ones its name promises', async () => {
+    const store = mapStore();
+    tampered = files[1]!.name;
+    try {
+      await expect(downloadMissingChunks(files.slice(0, 2), { store, fetchChunk: (name) => fetch(`${base}${name}`), parallel: 1 })).rejects.toThrow(
+        /does not match its name \(SHA-256\); it was not kept/,
+      );
+      expect([...store.stored.keys()]).toEqual([files[0]!.name]);
+    } finally {
+      tampered = undefined;
+    }
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeSharedFile, MAX_SHARED_BYTES, sharedFileExpired, sharedFileName, SHARED_FILE_TTL_MS } from '../../src/shared/share-intake.ts';
 import { encodePng } from '../support/images.ts';
 
-const png = encodePng({ width: 2, height: 2, data: new Uint8ClampedArray(16).fill(255) });
+const png = encodePng({ width: 2, height: 2, data: new Uint8Array(16).fill(255) });
 const html = new TextEncoder().encode('<!doctype html><title>Pay now</title><form action=https://evil.example>');
 
 describe('what the share target keeps', () => {

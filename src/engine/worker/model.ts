@@ -12,6 +12,7 @@
 import type { InferenceSession } from 'onnxruntime-web';
 import { MODEL_WEIGHTS_KEY, RUNTIME_MJS_KEY, RUNTIME_WASM_KEY, type ModelChoice, type ModelManifest } from '../../shared/model-manifest.ts';
 import { MODEL_ASSET_DIR } from '../../shared/names.ts';
+import { matchesPromisedDigest } from '../../shared/model-cache.ts';
 
 /** The network's fixed input size. */
 export const MODEL_SIDE = 1024;
@@ -39,6 +40,8 @@ async function fetchResource(manifest: ResourceManifest, key: string, onProgress
     entry.chunks.map(async (chunk) => {
       const blob = await (await fetchOk(new URL(chunk.name, assetBase()))).blob();
       if (blob.size !== chunk.offsets[1] - chunk.offsets[0]) throw new Error(`Model file ${chunk.name} is truncated`);
+      // Checked before anything uses it: the glue module is imported as code, the weights run as the model.
+      if (!(await matchesPromisedDigest(chunk.name, blob))) throw new Error(`Model file ${chunk.name} is damaged: its content does not match its name`);
       loaded += blob.size;
       onProgress(key, loaded, entry.size);
       return blob;
