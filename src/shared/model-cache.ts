@@ -102,7 +102,11 @@ export function chunkNameOf(url: string, assetBase: string): string | undefined 
  * ("ort/<32 hex>.wasm"). Undefined for a name that promises nothing.
  */
 export function promisedDigest(name: string): string | undefined {
-  const base = name.split('/').pop()?.replace(/\.[a-z]+$/, '') ?? '';
+  const base =
+    name
+      .split('/')
+      .pop()
+      ?.replace(/\.[a-z]+$/, '') ?? '';
   return /^[0-9a-f]{32,64}$/.test(base) ? base : undefined;
 }
 

@@ -3,6 +3,7 @@
  * which follow the documented contracts: add keys, see plan and balance, export HD via each
  * provider and download it, AI edit, refusals, forgetting — and where the keys went.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page, type Request } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startFakeProvider, type LeonardoFake, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
@@ -369,4 +370,78 @@ test('keys went only to their own provider, never in a URL, localStorage, Indexe
   }
   expect(stored.dump).toContain('••••'); // the records were read
   for (const secret of secrets) expect(consoleLines.join('\n')).not.toContain(secret);
+});
+
+/** Accessibility of what is on screen now (WCAG 2.1 A/AA rules). */
+async function expectNoAxeViolations(label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`),
+    label,
+  ).toEqual([]);
+}
+
+test('keys under a passphrase: locked after a reload, a wrong passphrase is told apart, Lock now; this session only forgets at close', async () => {
+  await page.reload();
+  await openKeys();
+  // Not a password field: browsers would offer to save and sync the key as a site password.
+  const keyField = page.getByTestId('key-input-withoutbg');
+  await expect(keyField).toHaveAttribute('type', 'text');
+  await expect(keyField).toHaveAttribute('autocomplete', 'off');
+  await expect(keyField).toHaveAttribute('data-1p-ignore', '');
+  await expect(page.getByTestId('protection-says')).toContainText('anyone who can run software as you on this device');
+  await expectNoAxeViolations('Keys panel');
+
+  await page.getByTestId('protection-passphrase').check();
+  await expect(page.getByTestId('protection-says')).toContainText('never stored');
+  await page.getByTestId('new-passphrase').fill('correct horse battery staple');
+  await page.getByTestId('repeat-passphrase').fill('correct horse battery stapler');
+  await page.getByTestId('protection-apply').click();
+  await expect(page.getByTestId('protection-problem')).toHaveText('The two passphrases differ. Type the same one twice.');
+  await page.getByTestId('repeat-passphrase').fill('correct horse battery staple');
+  await page.getByTestId('protection-apply').click();
+  await expect(page.getByTestId('protection-passphrase').locator('..')).toContainText('(now)');
+  await expectNoAxeViolations('Keys panel, passphrase set');
+
+  await page.reload();
+  await openKeys();
+  await expect(page.getByTestId('unlock-form')).toContainText('Your keys are locked');
+  // Still listed (masked) while locked; nothing can be decrypted.
+  await expect(page.getByTestId('key-masked-photoroom')).toBeVisible();
+  await expectNoAxeViolations('Keys panel, locked');
+  await page.getByTestId('unlock-passphrase').fill('correct horse');
+  await page.getByTestId('unlock').click();
+  await expect(page.getByTestId('unlock-refused')).toHaveText('That passphrase does not unlock your keys. Nothing was changed; check it and try again.');
+  await page.getByTestId('unlock-passphrase').fill('correct horse battery staple');
+  await page.getByTestId('unlock').click();
+  await expect(page.getByTestId('unlock-form')).toHaveCount(0);
+  await page.getByTestId('idle-lock').selectOption('5');
+  await page.getByTestId('lock-now').click();
+  await expect(page.getByTestId('unlock-form')).toBeVisible();
+  await page.getByTestId('unlock-passphrase').fill('correct horse battery staple');
+  await page.getByTestId('unlock').click();
+  await expect(page.getByTestId('unlock-form')).toHaveCount(0);
+
+  // This session only: the keys leave the disk, and the next visit has none.
+  await page.getByTestId('protection-session').check();
+  await expect(page.getByTestId('protection-says')).toContainText('never written to disk');
+  await page.getByTestId('protection-apply').click();
+  await expect(page.getByTestId('protection-session').locator('..')).toContainText('(now)');
+  await expect(page.getByTestId('key-masked-photoroom')).toBeVisible();
+  const onDisk = await page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('cutwise-keys');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction('keys').objectStore('keys').count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      }),
+  );
+  expect(onDisk).toBe(0);
+  await page.reload();
+  await openKeys();
+  await expect(page.getByTestId('key-input-photoroom')).toBeVisible();
+  await expect(page.getByTestId('key-masked-photoroom')).toHaveCount(0);
 });

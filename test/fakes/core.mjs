@@ -136,7 +136,11 @@ export async function startServer(spec) {
         if (mangle) {
           const html = '<!doctype html><html><body><h1>502 Bad Gateway</h1></body></html>';
           const body =
-            mangle === 'html' ? Buffer.from(html) : mangle === 'huge-png' ? claimingHugeSize(bytes) : Buffer.concat([bytes.subarray(0, 60), Buffer.alloc(40, 7)]);
+            mangle === 'html'
+              ? Buffer.from(html)
+              : mangle === 'huge-png'
+                ? claimingHugeSize(bytes)
+                : Buffer.concat([bytes.subarray(0, 60), Buffer.alloc(40, 7)]);
           writeResponse(res, 200, body, { ...headers, 'content-type': mangle === 'html' ? 'text/html' : 'image/png' });
           return;
         }

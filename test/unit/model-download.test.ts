@@ -78,7 +78,12 @@ describe('downloadMissingChunks', () => {
       onProgress: (loaded, total) => progress.push([loaded, total]),
     });
     expect(fetched).toBe(3);
-    expect(requested.sort()).toEqual(files.slice(3).map((file) => file.name).sort());
+    expect(requested.sort()).toEqual(
+      files
+        .slice(3)
+        .map((file) => file.name)
+        .sort(),
+    );
     const total = files.reduce((sum, file) => sum + file.size, 0);
     const resumedAt = files.slice(0, 3).reduce((sum, file) => sum + file.size, 0);
     expect(progress[0]).toEqual([resumedAt, total]);
@@ -108,9 +113,9 @@ describe('downloadMissingChunks', () => {
     const store = mapStore();
     tampered = files[1]!.name;
     try {
-      await expect(downloadMissingChunks(files.slice(0, 2), { store, fetchChunk: (name) => fetch(`${base}${name}`), parallel: 1 })).rejects.toThrow(
-        /does not match its name \(SHA-256\); it was not kept/,
-      );
+      await expect(
+        downloadMissingChunks(files.slice(0, 2), { store, fetchChunk: (name) => fetch(`${base}${name}`), parallel: 1 }),
+      ).rejects.toThrow(/does not match its name \(SHA-256\); it was not kept/);
       expect([...store.stored.keys()]).toEqual([files[0]!.name]);
     } finally {
       tampered = undefined;

@@ -13,7 +13,8 @@ export async function ingestResult(input: IngestInput): Promise<IngestOutput> {
   // claims more (a hostile relay's decompression bomb) is never handed to the decoder.
   const sniffed = sniffImage(new Uint8Array(await input.image.slice(0, SNIFF_BYTES).arrayBuffer()));
   if (sniffed.kind === 'image' && sniffed.width !== undefined && sniffed.height !== undefined) {
-    if (sniffed.width * sniffed.height > MAX_INPUT_PIXELS) throw new FailureError(oversizedResultFailure(input.providerName, sniffed.width, sniffed.height, input.charged));
+    if (sniffed.width * sniffed.height > MAX_INPUT_PIXELS)
+      throw new FailureError(oversizedResultFailure(input.providerName, sniffed.width, sniffed.height, input.charged));
   }
   let bitmap: ImageBitmap;
   try {

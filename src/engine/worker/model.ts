@@ -41,7 +41,8 @@ async function fetchResource(manifest: ResourceManifest, key: string, onProgress
       const blob = await (await fetchOk(new URL(chunk.name, assetBase()))).blob();
       if (blob.size !== chunk.offsets[1] - chunk.offsets[0]) throw new Error(`Model file ${chunk.name} is truncated`);
       // Checked before anything uses it: the glue module is imported as code, the weights run as the model.
-      if (!(await matchesPromisedDigest(chunk.name, blob))) throw new Error(`Model file ${chunk.name} is damaged: its content does not match its name`);
+      if (!(await matchesPromisedDigest(chunk.name, blob)))
+        throw new Error(`Model file ${chunk.name} is damaged: its content does not match its name`);
       loaded += blob.size;
       onProgress(key, loaded, entry.size);
       return blob;

@@ -26,7 +26,9 @@ describe('readCapped', () => {
     expect((body as Blob).type).toBe('image/png');
   });
   it('refuses a declared length over the limit without reading, and a stream that runs past it', async () => {
-    expect(await readCapped(new Response('tiny', { headers: { 'Content-Length': String(MAX_ANSWER_BYTES + 1) } }), MAX_ANSWER_BYTES)).toBe('too-large');
+    expect(await readCapped(new Response('tiny', { headers: { 'Content-Length': String(MAX_ANSWER_BYTES + 1) } }), MAX_ANSWER_BYTES)).toBe(
+      'too-large',
+    );
     expect(await readCapped(new Response(stream(4, 10)), 30)).toBe('too-large');
   });
 });
@@ -62,7 +64,9 @@ describe('a provider answer larger than any image', () => {
     const error = await adapter.process(adapter.hdRequest(await subjectOnWhite(8, 8)), 'rb_key_0002').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'ambiguous' });
-    expect((error as ProviderError).message).toMatch(/answered, but without a usable image.*larger than 256 MB.*not read.*may have charged/);
+    expect((error as ProviderError).message).toMatch(
+      /answered, but without a usable image.*larger than 256 MB.*not read.*may have charged/,
+    );
     // It stopped reading soon after the limit instead of buffering all the host would send.
     expect(streamed).toBeLessThan(MAX_ANSWER_BYTES * 2);
   }, 60_000);
