@@ -411,7 +411,9 @@ test('keys under a passphrase: locked after a reload, a wrong passphrase is told
   await expectNoAxeViolations('Keys panel, locked');
   await page.getByTestId('unlock-passphrase').fill('correct horse');
   await page.getByTestId('unlock').click();
-  await expect(page.getByTestId('unlock-refused')).toHaveText('That passphrase does not unlock your keys. Nothing was changed; check it and try again.');
+  await expect(page.getByTestId('unlock-refused')).toHaveText(
+    'That passphrase does not unlock your keys. Nothing was changed; check it and try again.',
+  );
   await page.getByTestId('unlock-passphrase').fill('correct horse battery staple');
   await page.getByTestId('unlock').click();
   await expect(page.getByTestId('unlock-form')).toHaveCount(0);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapters, emptyEndpoints } from '../../../src/providers/endpoints.ts';
 import { ProviderError } from '../../../src/providers/errors.ts';
 import { PROVIDER_IDS } from '../../../src/providers/catalog.ts';
+import type { ProviderAdapter } from '../../../src/providers/types.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
 import { subjectOnWhite } from './images.ts';
 
@@ -45,7 +46,8 @@ describe('a dead port', () => {
   it('is "no answer" for every provider: a paid call may have been charged, a balance check says it got nothing', async () => {
     const adapters = adaptersAt(`http://127.0.0.1:${await deadPort()}`);
     for (const provider of PROVIDER_IDS) {
-      const adapter = adapters[provider];
+      // Seen through the interface every adapter shares (the union of their request types would not type-check).
+      const adapter = adapters[provider] as unknown as ProviderAdapter<{ op: string; image: Blob }>;
       const call = await adapter
         .process(adapter.hdRequest(await subjectOnWhite(4, 4)), KEY_SHAPED[provider])
         .catch((error: unknown) => error);
