@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import {
   alphaChannel,
   alphaIoU,
+  alphaOf,
+  foregroundColourError,
   coreOpaqueFraction,
   edgeBand,
   encodePng,
@@ -18,6 +20,7 @@ import {
   opaqueCoreFast,
   readPng,
   scaledExactTruthComposite,
+  type Rgba,
 } from '../test/support/images.ts';
 import { installLongTaskProbe, longestTask, resetLongestTask, watchForeignRequests } from '../test/e2e/helpers.ts';
 import { BENCH_PORTS } from './playwright.bench.config.ts';
@@ -31,6 +34,7 @@ import {
   writeBenchMd,
   type BenchResults,
   type ContenderName,
+  type EvalResult,
   type Quality,
   type Sample,
   type SizeResult,
@@ -72,15 +76,62 @@ interface BenchImage {
   width: number;
   height: number;
   truth: Uint8Array;
+  /** The true subject colours, where the truth has them (the colour metric). */
+  foreground?: Rgba;
 }
 
 function prepareImage(megapixels: number): BenchImage {
   mkdirSync(`${TMP}images`, { recursive: true });
-  const { photo, truth } = scaledExactTruthComposite(megapixels);
+  const { photo, truth, foreground } = scaledExactTruthComposite(megapixels);
   const fileName = `lemur-beach-${megapixels}mp.png`;
   const path = `${TMP}images/${fileName}`;
   if (!existsSync(path)) writeFileSync(path, encodePng(photo));
-  return { megapixels, fileName, width: photo.width, height: photo.height, truth };
+  return { megapixels, fileName, width: photo.width, height: photo.height, truth, foreground };
+}
+
+/**
+ * `../shared/eval-dev` (or EVAL_DEV_DIR): real photos over new backgrounds with exact truth, and the
+ * small-subject composites. Read at run time and staged under bench/tmp (never committed: they
+ * carry no licence for redistribution).
+ */
+const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
+
+interface EvalItem {
+  id: string;
+  image: BenchImage;
+}
+
+function evalDevItems(): EvalItem[] {
+  if (!existsSync(`${EVAL_DEV}manifest.json`)) return [];
+  const items: EvalItem[] = [];
+  const stage = (id: string, photoPath: string, alphaPath: string, foregroundPath?: string) => {
+    const photo = readPng(photoPath);
+    const fileName = `evaldev-${id}.png`;
+    writeFileSync(`${TMP}images/${fileName}`, readFileSync(photoPath));
+    const image: BenchImage = {
+      megapixels: (photo.width * photo.height) / 1e6,
+      fileName,
+      width: photo.width,
+      height: photo.height,
+      truth: alphaOf(readPng(alphaPath)),
+    };
+    if (foregroundPath) image.foreground = readPng(foregroundPath);
+    items.push({ id, image });
+  };
+  mkdirSync(`${TMP}images`, { recursive: true });
+  for (const entry of readdirSync(EVAL_DEV, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(`${EVAL_DEV}${entry.name}/composite.png`)) {
+      const dir = `${EVAL_DEV}${entry.name}/`;
+      stage(entry.name, `${dir}composite.png`, `${dir}alpha.png`, `${dir}fg.png`);
+    }
+  }
+  for (const name of readdirSync(EVAL_DEV)
+    .filter((file) => /^small-\d+\.png$/.test(file))
+    .sort()) {
+    const id = name.replace(/\.png$/, '');
+    stage(id, `${EVAL_DEV}${name}`, `${EVAL_DEV}${id}_alpha.png`);
+  }
+  return items.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 
 /** The page gets the image as a File from its own origin (a routed URL), outside any timing. */
@@ -97,16 +148,19 @@ async function stageFile(page: Page, image: BenchImage, runName: string): Promis
 // ---------------------------------------------------------------------------------------------
 // Quality
 
-function qualityOf(alpha: Uint8Array, image: BenchImage): Quality {
-  const radius = Math.max(2, Math.round((4 * image.width) / 1024)); // 4 model pixels each side
+function qualityOf(result: Rgba, image: BenchImage): Quality {
+  const alpha = alphaChannel(result);
+  const radius = Math.max(2, Math.round((4 * Math.max(image.width, image.height)) / 1024)); // 4 model pixels each side
   const band = edgeBand(image.truth, image.width, image.height, radius);
   const core = opaqueCoreFast(image.truth, image.width, image.height, radius);
-  return {
+  const quality: Quality = {
     iou: alphaIoU(alpha, image.truth),
     maeAll: meanAbsAlphaError(alpha, image.truth),
     maeEdge: meanAbsAlphaError(alpha, image.truth, band),
     coreOpaque: coreOpaqueFraction(alpha, core),
   };
+  if (image.foreground) quality.colourEdge = foregroundColourError(result, image.truth, image.foreground, band);
+  return quality;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -179,17 +233,26 @@ async function cutwiseRun(page: Page, runName: string): Promise<{ previewMs: num
   }, runName);
 }
 
-async function cutwiseEngineTimings(page: Page): Promise<{ modelMs: number; inferenceMs: number; afterModelMs: number }> {
+async function cutwiseEngineTimings(
+  page: Page,
+): Promise<{ modelMs: number; inferenceMs: number; afterModelMs: number; foregroundMs: number }> {
   const caption = page.getByTestId('result-caption');
-  const [modelMs, inferenceMs, totalMs] = await Promise.all(
-    ['data-model-ms', 'data-inference-ms', 'data-total-ms'].map(async (name) => Number(await caption.getAttribute(name))),
+  const [modelMs, inferenceMs, totalMs, foregroundMs] = await Promise.all(
+    ['data-model-ms', 'data-inference-ms', 'data-total-ms', 'data-foreground-ms'].map(async (name) =>
+      Number(await caption.getAttribute(name)),
+    ),
   );
-  return { modelMs: modelMs ?? 0, inferenceMs: inferenceMs ?? 0, afterModelMs: (totalMs ?? 0) - (modelMs ?? 0) - (inferenceMs ?? 0) };
+  return {
+    modelMs: modelMs ?? 0,
+    inferenceMs: inferenceMs ?? 0,
+    afterModelMs: (totalMs ?? 0) - (modelMs ?? 0) - (inferenceMs ?? 0),
+    foregroundMs: foregroundMs ?? 0,
+  };
 }
 
 async function runOnce(contender: Contender, image: BenchImage, run: number): Promise<Sample> {
   const { page, name } = contender;
-  const runName = `lemur-${image.megapixels}mp-run${run}.png`;
+  const runName = `${image.fileName.replace(/\.png$/, '')}-run${run}.png`;
   await stageFile(page, image, runName);
   if (name === 'raw')
     await page.evaluate(() => (window as unknown as BenchGlobals).raw.prepare((window as unknown as BenchGlobals).benchFile));
@@ -216,7 +279,7 @@ async function runOnce(contender: Contender, image: BenchImage, run: number): Pr
     } else {
       const timings = await cutwiseRun(page, runName);
       const engine = await cutwiseEngineTimings(page);
-      sample = { ...timings, inferenceMs: engine.inferenceMs, afterModelMs: engine.afterModelMs };
+      sample = { ...timings, inferenceMs: engine.inferenceMs, afterModelMs: engine.afterModelMs, foregroundMs: engine.foregroundMs };
     }
   } catch (error) {
     memory.stop();
@@ -226,23 +289,23 @@ async function runOnce(contender: Contender, image: BenchImage, run: number): Pr
   return { ...sample, longestTaskMs: await longestTask(page), peakRssBytes, jsHeapBytes: await jsHeap(page) };
 }
 
-/** Saves the contender's last full-resolution result and reads its alpha channel. */
-async function downloadAlpha(contender: Contender, image: BenchImage): Promise<Uint8Array | undefined> {
+/** Saves the contender's last full-resolution result and reads it. */
+async function downloadResult(contender: Contender, image: BenchImage): Promise<Rgba | undefined> {
   const { page, name } = contender;
   if (name === 'raw') return undefined;
   const [download] = await Promise.all([
     page.waitForEvent('download', { timeout: 120_000 }),
     name === 'baseline'
-      ? page.evaluate((file) => (window as unknown as BenchGlobals).bench.download(file), `${name}-${image.megapixels}mp.png`)
+      ? page.evaluate((file) => (window as unknown as BenchGlobals).bench.download(file), `${name}-${image.fileName}`)
       : page.getByRole('button', { name: 'Download PNG' }).click(),
   ]);
-  const path = `${TMP}out/${name}-${image.megapixels}mp.png`;
+  const path = `${TMP}out/${name}-${image.fileName}`;
   await download.saveAs(path);
   const result = readPng(readFileSync(path));
   if (result.width !== image.width || result.height !== image.height) {
     throw new Error(`${name} returned ${result.width}×${result.height} for ${image.width}×${image.height}`);
   }
-  return alphaChannel(result);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,8 +367,8 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
     // One warm-up run each (not counted); its full-resolution result gives the quality figures.
     for (const contender of contenders) {
       await runOnce(contender, image, 0);
-      const alpha = await downloadAlpha(contender, image);
-      if (alpha) quality[contender.name] = qualityOf(alpha, image);
+      const result = await downloadResult(contender, image);
+      if (result) quality[contender.name] = qualityOf(result, image);
     }
     for (let run = 1; run <= RUNS; run++) {
       for (const contender of rotate(contenders, run)) {
@@ -315,12 +378,32 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
           `  run ${run} ${contender.name.padEnd(8)} preview ${sample.previewMs.toFixed(0)} ms, export ${sample.exportMs.toFixed(0)} ms` +
             (sample.allOutputsMs ? `, all outputs ${sample.allOutputsMs.toFixed(0)} ms` : '') +
             (sample.afterModelMs !== undefined ? `, compose+encode ${sample.afterModelMs.toFixed(0)} ms` : '') +
+            (sample.foregroundMs !== undefined ? ` (edge colours ${sample.foregroundMs.toFixed(0)} ms)` : '') +
             `, longest task ${sample.longestTaskMs.toFixed(0)} ms, peak RSS ${(sample.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
         );
       }
     }
     const medians = Object.fromEntries(ALL.map((name) => [name, medianSample(runs[name])])) as Record<ContenderName, Sample>;
     sizes.push({ megapixels, width: image.width, height: image.height, runs, median: medians, quality });
+  }
+
+  // Quality per image on eval-dev (one warm run each, baseline and Cutwise), when it is there.
+  const evalDev: EvalResult[] = [];
+  const items = evalDevItems();
+  if (items.length === 0) console.log(`eval-dev not found at ${EVAL_DEV}: per-image quality skipped`);
+  for (const { id, image } of items) {
+    const quality: EvalResult['quality'] = {};
+    for (const contender of contenders.filter((candidate) => candidate.name !== 'raw')) {
+      await runOnce(contender, image, 0);
+      const result = await downloadResult(contender, image);
+      if (result) quality[contender.name] = qualityOf(result, image);
+    }
+    evalDev.push({ id, width: image.width, height: image.height, quality });
+    const line = (q: Quality | undefined) =>
+      q
+        ? `IoU ${q.iou.toFixed(3)} edge MAE ${q.maeEdge.toFixed(4)} core ${(q.coreOpaque * 100).toFixed(1)} %${q.colourEdge === undefined ? '' : ` colour ${q.colourEdge.toFixed(4)}`}`
+        : '—';
+    console.log(`eval-dev ${id}: baseline ${line(quality.baseline)} | cutwise ${line(quality.cutwise)}`);
   }
 
   const foreign = contenders.flatMap((contender) => contender.foreign);
@@ -334,6 +417,7 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
     load,
     ...shellSizes(),
     sizes,
+    evalDev,
     foreignRequests: foreign,
   };
   writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -11,6 +11,8 @@ export interface Sample {
   inferenceMs?: number;
   /** Cutwise only: engine time after the model ran (mask upsampling, preview, PNG encode). */
   afterModelMs?: number;
+  /** Cutwise only: the edge-colour (foreground) estimation of the full-resolution cutout, part of afterModelMs. */
+  foregroundMs?: number;
   /** Raw only: session.run asking for all graph outputs, as the library does. */
   allOutputsMs?: number;
   longestTaskMs: number;
@@ -23,6 +25,16 @@ export interface Quality {
   maeAll: number;
   maeEdge: number;
   coreOpaque: number;
+  /** Edge-band foreground colour error (premultiplied, 0–1), where the truth has the subject's colours. */
+  colourEdge?: number;
+}
+
+/** Quality of one eval-dev image, baseline and Cutwise. */
+export interface EvalResult {
+  id: string;
+  width: number;
+  height: number;
+  quality: Partial<Record<ContenderName, Quality>>;
 }
 
 export interface SizeResult {
@@ -44,6 +56,7 @@ export interface BenchResults {
   shellJsGzip: number;
   workerJsGzipExclOrt: number;
   sizes: SizeResult[];
+  evalDev: EvalResult[];
   foreignRequests: string[];
 }
 
@@ -80,6 +93,8 @@ export function medianSample(samples: Sample[]): Sample {
   const allOutputs = medianOf(samples, (s) => s.allOutputsMs);
   const afterModel = medianOf(samples, (s) => s.afterModelMs);
   if (afterModel !== undefined) sample.afterModelMs = afterModel;
+  const foreground = medianOf(samples, (s) => s.foregroundMs);
+  if (foreground !== undefined) sample.foregroundMs = foreground;
   if (inference !== undefined) sample.inferenceMs = inference;
   if (allOutputs !== undefined) sample.allOutputsMs = allOutputs;
   return sample;
@@ -109,13 +124,13 @@ export function renderTables(results: BenchResults): string {
   }
   lines.push(
     '',
-    '| size | Cutwise preview ÷ baseline preview (target ≤ 0.25) | Cutwise full-res ÷ baseline full-res | Cutwise model run ÷ raw model (target ≤ 1.10) | raw all outputs ÷ raw final output | Cutwise longest task ms (target ≤ 50) | Cutwise peak RSS (target ≤ 1536 MiB at 24 MP) |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| size | Cutwise preview ÷ baseline preview (target ≤ 0.25) | Cutwise full-res ÷ baseline full-res | Cutwise model run ÷ raw model (target ≤ 1.10) | raw all outputs ÷ raw final output | Cutwise longest task ms (target ≤ 50) | Cutwise peak RSS (target ≤ 1536 MiB at 24 MP) | edge colours ms (share of Cutwise full-res; target ≤ 10 % at 12 MP) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const size of results.sizes) {
     const { baseline, raw, cutwise } = size.median;
     lines.push(
-      `| ${size.megapixels} MP | ${ratio(cutwise.previewMs, baseline.previewMs)} | ${ratio(cutwise.exportMs, baseline.exportMs)} | ${ratio(cutwise.inferenceMs, raw.inferenceMs)} | ${ratio(raw.allOutputsMs, raw.inferenceMs)} | ${task(cutwise.longestTaskMs)} | ${mib(cutwise.peakRssBytes)} MiB |`,
+      `| ${size.megapixels} MP | ${ratio(cutwise.previewMs, baseline.previewMs)} | ${ratio(cutwise.exportMs, baseline.exportMs)} | ${ratio(cutwise.inferenceMs, raw.inferenceMs)} | ${ratio(raw.allOutputsMs, raw.inferenceMs)} | ${task(cutwise.longestTaskMs)} | ${mib(cutwise.peakRssBytes)} MiB | ${ms(cutwise.foregroundMs)} (${cutwise.foregroundMs === undefined ? '—' : `${((100 * cutwise.foregroundMs) / cutwise.exportMs).toFixed(1)} %`}) |`,
     );
   }
   lines.push(
@@ -128,6 +143,7 @@ export function renderTables(results: BenchResults): string {
     `Shell JS (what index.html loads, gzip): ${(results.shellJsGzip / 1024).toFixed(1)} KB (target ≤ 150 KB). Engine worker JS without ONNX Runtime (gzip): ${(results.workerJsGzipExclOrt / 1024).toFixed(1)} KB.`,
     `Requests to any other origin: ${results.foreignRequests.length}.`,
   );
+  if (results.evalDev.length > 0) lines.push('', ...evalDevTable(results.evalDev));
   return lines.join('\n');
 }
 
@@ -147,4 +163,40 @@ export function writeBenchMd(path: string, table: string): void {
   const section = `${START}\n${table}\n${END}`;
   text = from >= 0 && to > from ? text.slice(0, from) + section + text.slice(to + END.length) : `${text}\n${section}\n`;
   writeFileSync(path, text);
+}
+
+/** Per-image quality on eval-dev, then the means and how many images each found (IoU > 0.5). */
+function evalDevTable(rows: readonly EvalResult[]): string[] {
+  const cell = (q: Quality | undefined) =>
+    q
+      ? `${fixed(q.iou, 3)} | ${fixed(q.maeEdge, 4)} | ${(q.coreOpaque * 100).toFixed(1)} % | ${q.colourEdge === undefined ? '—' : fixed(q.colourEdge, 4)}`
+      : '— | — | — | —';
+  const lines = [
+    '| eval-dev image | size | baseline IoU | edge MAE | core opaque | edge colour error | Cutwise IoU | edge MAE | core opaque | edge colour error |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((row) => `| ${row.id} | ${row.width}×${row.height} | ${cell(row.quality.baseline)} | ${cell(row.quality.cutwise)} |`),
+  ];
+  const mean = (name: ContenderName, pick: (q: Quality) => number | undefined) => {
+    const values = rows.map((row) => row.quality[name]).flatMap((q) => (q && pick(q) !== undefined ? [pick(q)!] : []));
+    return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
+  };
+  const found = (name: ContenderName, small: boolean) =>
+    rows.filter((row) => row.id.startsWith('small-') === small && (row.quality[name]?.iou ?? 0) > 0.5).length;
+  const smallCount = rows.filter((row) => row.id.startsWith('small-')).length;
+  for (const name of ['baseline', 'cutwise'] as const) {
+    lines.push(
+      '',
+      `${name}: mean over the ${rows.length} images — IoU ${fixed(
+        mean(name, (q) => q.iou),
+        3,
+      )}, edge MAE ${fixed(
+        mean(name, (q) => q.maeEdge),
+        4,
+      )}, edge colour error ${fixed(
+        mean(name, (q) => q.colourEdge),
+        4,
+      )}; small subjects found (IoU > 0.5): ${found(name, true)} of ${smallCount}.`,
+    );
+  }
+  return lines;
 }

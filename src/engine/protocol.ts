@@ -29,7 +29,8 @@ export interface CutoutOutput {
   width: number;
   height: number;
   notice?: string;
-  timings: { modelMs: number; inferenceMs: number; totalMs: number };
+  /** foregroundMs: the edge-colour estimation of the full-resolution cutout (part of totalMs). */
+  timings: { modelMs: number; inferenceMs: number; foregroundMs: number; totalMs: number };
 }
 
 export interface RenderInput {

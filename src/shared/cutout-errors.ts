@@ -96,7 +96,7 @@ export function oversizedResultFailure(providerName: string, width: number, heig
   const paid = charged ? `${providerName} charged for it (${charged}).` : `${providerName} may have charged for it.`;
   return {
     code: 'too-large',
-    message: `${providerName} answered with a ${width}×${height} image (${megapixels(width, height)}), more than a browser tab can safely open (limit ${MAX_INPUT_PIXELS / 1e6} MP), so it was not opened. ${paid} Your previous result is kept; the free on-device cutout still works.`,
+    message: `${providerName} answered with a ${width}×${height} image (${megapixels(width, height)}), more than a browser tab can safely open (limit ${MAX_INPUT_PIXELS / 1e6} MP), so it was not opened. ${paid} The free on-device cutout still works.`,
   };
 }
 

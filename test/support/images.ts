@@ -39,7 +39,7 @@ export function exactTruthComposite(
   foregroundFile = 'lemur_foreground.png',
   alphaFile = 'lemur_alpha.png',
   backgroundFile = 'beach.png',
-): { photo: Rgba; truth: Uint8Array } {
+): { photo: Rgba; truth: Uint8Array; foreground: Rgba } {
   const foreground = readPng(EVAL_DIR + foregroundFile);
   const truth = alphaOf(readPng(EVAL_DIR + alphaFile));
   const background = readPng(EVAL_DIR + backgroundFile);
@@ -54,7 +54,7 @@ export function exactTruthComposite(
     }
     data[i * 4 + 3] = 255;
   }
-  return { photo: { width, height, data }, truth };
+  return { photo: { width, height, data }, truth, foreground };
 }
 
 /** The exact-truth lemur over one flat colour: what a simple colour-key cutout (the fakes) handles. */
@@ -165,7 +165,10 @@ function resizePlane(
  * The exact-truth composite at about `megapixels` MP: foreground, matte and background are each
  * upscaled (bilinear), then composited at full size, so the returned matte is exact at that size.
  */
-export function scaledExactTruthComposite(megapixels: number, backgroundFile = 'beach.png'): { photo: Rgba; truth: Uint8Array } {
+export function scaledExactTruthComposite(
+  megapixels: number,
+  backgroundFile = 'beach.png',
+): { photo: Rgba; truth: Uint8Array; foreground: Rgba } {
   const foreground = readPng(EVAL_DIR + 'lemur_foreground.png');
   const matte = alphaOf(readPng(EVAL_DIR + 'lemur_alpha.png'));
   const background = readPng(EVAL_DIR + backgroundFile);
@@ -184,6 +187,7 @@ export function scaledExactTruthComposite(megapixels: number, backgroundFile = '
     (i, v) => (truth[i] = Math.round(v)),
   );
   const data = new Uint8Array(count * 4);
+  const foregroundOut = new Uint8Array(count * 4);
   const fg = new Uint8Array(count);
   const bg = new Uint8Array(count);
   for (let c = 0; c < 3; c++) {
@@ -206,10 +210,15 @@ export function scaledExactTruthComposite(megapixels: number, backgroundFile = '
     for (let i = 0; i < count; i++) {
       const a = (truth[i] ?? 0) / 255;
       data[i * 4 + c] = Math.round((fg[i] ?? 0) * a + (bg[i] ?? 0) * (1 - a));
+      foregroundOut[i * 4 + c] = fg[i] ?? 0;
     }
   }
-  for (let i = 0; i < count; i++) data[i * 4 + 3] = 255;
-  return { photo: { width: toWidth, height: toHeight, data }, truth };
+  for (let i = 0; i < count; i++) data[i * 4 + 3] = foregroundOut[i * 4 + 3] = 255;
+  return {
+    photo: { width: toWidth, height: toHeight, data },
+    truth,
+    foreground: { width: toWidth, height: toHeight, data: foregroundOut },
+  };
 }
 
 /** Square erosion of a 0/1 mask by `radius` in O(pixels): two separable sliding-window counts. */
@@ -260,6 +269,24 @@ export function edgeBand(truth: Uint8Array, width: number, height: number, radiu
   const band = new Uint8Array(truth.length);
   for (let i = 0; i < truth.length; i++) band[i] = inside[i] || outside[i] ? 0 : 1;
   return band;
+}
+
+/**
+ * Foreground colour error on a 0–1 scale: the mean over RGB of |α·F − α_truth·F_truth| (premultiplied,
+ * so a pixel's colour counts as much as it shows), over all pixels or those where `where` is set. A
+ * cutout whose edge pixels keep the old background's colour scores high even with a perfect alpha.
+ */
+export function foregroundColourError(result: Rgba, truth: Uint8Array, truthForeground: Rgba, where?: Uint8Array): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < truth.length; i++) {
+    if (where && !where[i]) continue;
+    const a = (result.data[i * 4 + 3] ?? 0) / 255;
+    const t = (truth[i] ?? 0) / 255;
+    for (let c = 0; c < 3; c++) sum += Math.abs(a * (result.data[i * 4 + c] ?? 0) - t * (truthForeground.data[i * 4 + c] ?? 0));
+    count += 3;
+  }
+  return count === 0 ? 0 : sum / count / 255;
 }
 
 /** Mean absolute alpha error on a 0–1 scale, over all pixels or over those where `where` is set. */

@@ -24,7 +24,11 @@ describe('EngineClient', () => {
     worker.answer({ id, kind: 'progress', progress: { stage: 'inference' } });
     worker.answer({ id: id + 99, kind: 'progress', progress: { stage: 'encode' } });
     const png = new Blob(['png']);
-    worker.answer({ id, kind: 'result', output: { png, width: 2, height: 3, timings: { modelMs: 1, inferenceMs: 2, totalMs: 3 } } });
+    worker.answer({
+      id,
+      kind: 'result',
+      output: { png, width: 2, height: 3, timings: { modelMs: 1, inferenceMs: 2, foregroundMs: 0, totalMs: 3 } },
+    });
     await expect(call).resolves.toMatchObject({ png, width: 2, height: 3 });
     expect(stages).toEqual(['inference']);
   });
@@ -90,7 +94,7 @@ describe('EngineClient idle release', () => {
       worker.answer({
         id: worker.requests.at(-1)!.id,
         kind: 'result',
-        output: { png: new Blob(), width: 1, height: 1, timings: { modelMs: 0, inferenceMs: 0, totalMs: 0 } },
+        output: { png: new Blob(), width: 1, height: 1, timings: { modelMs: 0, inferenceMs: 0, foregroundMs: 0, totalMs: 0 } },
       });
     return { client, workers, timers, finish };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyGuidedAlpha, boxMean, guidedCoefficients, lumaOf } from '../../src/shared/image/guided-filter.ts';
+import { boxMean } from '../../src/shared/image/box.ts';
+import { applyGuidedAlpha, guidedCoefficients, lumaOf } from '../../src/shared/image/guided-filter.ts';
 
 describe('box mean', () => {
   it('averages the clamped window around each pixel', () => {

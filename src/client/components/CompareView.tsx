@@ -47,6 +47,7 @@ export function CompareView(props: { result: Result }) {
         data-testid="result-caption"
         data-model-ms={props.result.timings?.modelMs}
         data-inference-ms={props.result.timings?.inferenceMs}
+        data-foreground-ms={props.result.timings?.foregroundMs}
         data-total-ms={props.result.timings?.totalMs}
       >
         {props.result.fileName} · {props.result.width}×{props.result.height}

@@ -15,6 +15,7 @@ import { flattenOnto, parseHexColor } from '../../shared/image/composite.ts';
 import { planWorkingSize } from '../../shared/image/limits.ts';
 import { applyGuidedAlpha, guidedCoefficients } from '../../shared/image/guided-filter.ts';
 import { refineAlphaChannel } from '../../shared/image/mask.ts';
+import { estimateForeground } from '../../shared/image/foreground.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import type { CutoutInput, CutoutOutput, CutoutProgress, RenderInput } from '../protocol.ts';
 import { loadModel, MODEL_SIDE, predictMask } from './model.ts';
@@ -146,8 +147,17 @@ function guidedPlanes(
   return { guide, maskPlane };
 }
 
-/** Applies the 1024² mask to the full-resolution image, then refines the alpha levels there. */
-function applyMask(bitmap: ImageBitmap, modelRgba: Uint8ClampedArray, mask: Uint8ClampedArray, place: Placement): OffscreenCanvas {
+/**
+ * Applies the 1024² mask to the full-resolution image, refines the alpha levels there, then gives
+ * every semi-transparent pixel the subject's own colour instead of the photo's mix with the old
+ * background (shared/image/foreground.ts). Returns the canvas and how long the colour step took.
+ */
+function applyMask(
+  bitmap: ImageBitmap,
+  modelRgba: Uint8ClampedArray,
+  mask: Uint8ClampedArray,
+  place: Placement,
+): { canvas: OffscreenCanvas; foregroundMs: number } {
   const output = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = context2d(output);
   context.drawImage(bitmap, 0, 0);
@@ -156,8 +166,11 @@ function applyMask(bitmap: ImageBitmap, modelRgba: Uint8ClampedArray, mask: Uint
   const pixels = context.getImageData(0, 0, output.width, output.height);
   applyGuidedAlpha(pixels.data, output.width, output.height, coefficients);
   refineAlphaChannel(pixels.data);
+  const foregroundStarted = performance.now();
+  estimateForeground(pixels.data, output.width, output.height);
+  const foregroundMs = performance.now() - foregroundStarted;
   context.putImageData(pixels, 0, 0);
-  return output;
+  return { canvas: output, foregroundMs };
 }
 
 /**
@@ -173,7 +186,7 @@ async function previewOf(
   const scale = PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height);
   const small = await createImageBitmap(bitmap, { ...scaledSize(bitmap, scale), resizeQuality: 'medium' });
   try {
-    return await createImageBitmap(applyMask(small, modelRgba, mask, place));
+    return await createImageBitmap(applyMask(small, modelRgba, mask, place).canvas);
   } finally {
     small.close();
   }
@@ -228,10 +241,11 @@ export async function runCutout(
     report({ stage: 'compose' });
     // A screen-sized photo is composed once; a larger one gets its preview composed first.
     const fitsScreen = Math.max(bitmap.width, bitmap.height) <= PREVIEW_SIDE;
-    let cutout = fitsScreen ? applyMask(bitmap, rgba, mask, place) : undefined;
-    const preview = cutout ? await createImageBitmap(cutout) : await previewOf(bitmap, rgba, mask, place);
+    let composed = fitsScreen ? applyMask(bitmap, rgba, mask, place) : undefined;
+    const preview = composed ? await createImageBitmap(composed.canvas) : await previewOf(bitmap, rgba, mask, place);
     report({ stage: 'preview', preview, width: bitmap.width, height: bitmap.height }, [preview]);
-    cutout ??= applyMask(bitmap, rgba, mask, place);
+    composed ??= applyMask(bitmap, rgba, mask, place);
+    const cutout = composed.canvas;
 
     report({ stage: 'encode' });
     const png = await cutout.convertToBlob({ type: 'image/png' });
@@ -243,6 +257,7 @@ export async function runCutout(
       timings: {
         modelMs: Math.round(modelReady - started),
         inferenceMs: Math.round(inferenceDone - modelReady),
+        foregroundMs: Math.round(composed.foregroundMs),
         totalMs: Math.round(finished - started),
       },
     };

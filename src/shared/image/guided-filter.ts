@@ -7,56 +7,7 @@
  * the blur of a plain bilinear upscale. Cost at full resolution: one bilinear fetch of two planes and
  * one multiply-add per pixel.
  */
-
-/** Box mean over a (2r+1)² window, clamped at the borders (divides by the pixels inside). */
-export function boxMean(src: Float32Array, width: number, height: number, radius: number): Float32Array {
-  const rows = new Float32Array(src.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let sum = 0;
-    let count = 0;
-    for (let x = 0; x < Math.min(radius, width); x++) {
-      sum += src[row + x] ?? 0;
-      count++;
-    }
-    for (let x = 0; x < width; x++) {
-      const enter = x + radius;
-      if (enter < width) {
-        sum += src[row + enter] ?? 0;
-        count++;
-      }
-      rows[row + x] = sum / count;
-      const leave = x - radius;
-      if (leave >= 0) {
-        sum -= src[row + leave] ?? 0;
-        count--;
-      }
-    }
-  }
-  const out = new Float32Array(src.length);
-  for (let x = 0; x < width; x++) {
-    let sum = 0;
-    let count = 0;
-    for (let y = 0; y < Math.min(radius, height); y++) {
-      sum += rows[y * width + x] ?? 0;
-      count++;
-    }
-    for (let y = 0; y < height; y++) {
-      const enter = y + radius;
-      if (enter < height) {
-        sum += rows[enter * width + x] ?? 0;
-        count++;
-      }
-      out[y * width + x] = sum / count;
-      const leave = y - radius;
-      if (leave >= 0) {
-        sum -= rows[leave * width + x] ?? 0;
-        count--;
-      }
-    }
-  }
-  return out;
-}
+import { boxMean } from './box.ts';
 
 /** Luma (0–1) of straight RGBA pixels. */
 export function lumaOf(rgba: Uint8ClampedArray | Uint8Array, count: number): Float32Array {

@@ -60,7 +60,7 @@ function setup(settings = memoryStorage()) {
         worker.answer({
           id: request.id,
           kind: 'result',
-          output: { png, width: 4, height: 3, timings: { modelMs: 1, inferenceMs: 2, totalMs: 3 } },
+          output: { png, width: 4, height: 3, timings: { modelMs: 1, inferenceMs: 2, foregroundMs: 0, totalMs: 3 } },
         }),
       fail: (message: string) => worker.answer({ id: request.id, kind: 'failure', failure: { code: 'corrupt', message } }),
     };

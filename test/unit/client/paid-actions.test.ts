@@ -107,7 +107,7 @@ async function onDeviceResult(app: Awaited<ReturnType<typeof setUp>>): Promise<v
   worker.answer({
     id,
     kind: 'result',
-    output: { png: new Blob(['png']), width: 20, height: 10, timings: { modelMs: 0, inferenceMs: 0, totalMs: 0 } },
+    output: { png: new Blob(['png']), width: 20, height: 10, timings: { modelMs: 0, inferenceMs: 0, foregroundMs: 0, totalMs: 0 } },
   });
   expect(await running).toBe(true);
 }

@@ -1,0 +1,244 @@
+/**
+ * Tuning the edge post-processing on many images, not one (issue 13): the model runs once per image in
+ * Node (onnxruntime-web's WASM build, the same fp16 IS-Net the app uses by default, letterboxed the
+ * same way), its 1024² masks are cached in bench/tmp/masks, then every combination of the levels
+ * stretch, the guided filter's radius and ε, and the foreground estimation's windows is applied with
+ * the app's own pure functions and scored against the exact truth of eval-dev and the lemur.
+ * Prints the table per setting (means) and per image for the best one. The figures that count are
+ * the browser bench's (`npm run bench`); this only chooses what to measure there.
+ *
+ * Run: npm run tune:edges   (EVAL_DEV_DIR overrides ../shared/eval-dev)
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
+import * as ort from 'onnxruntime-web';
+import { applyGuidedAlpha, guidedCoefficients } from '../../src/shared/image/guided-filter.ts';
+import { estimateForeground } from '../../src/shared/image/foreground.ts';
+import { MODEL_WEIGHTS_KEY, type ModelManifest } from '../../src/shared/model-manifest.ts';
+import {
+  alphaChannel,
+  alphaIoU,
+  alphaOf,
+  coreOpaqueFraction,
+  edgeBand,
+  exactTruthComposite,
+  foregroundColourError,
+  meanAbsAlphaError,
+  opaqueCoreFast,
+  readPng,
+  type Rgba,
+} from '../../test/support/images.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
+const MASKS = `${ROOT}bench/tmp/masks/`;
+const SIDE = 1024;
+
+interface Item {
+  id: string;
+  photo: Rgba;
+  truth: Uint8Array;
+  foreground?: Rgba;
+}
+
+function items(): Item[] {
+  const list: Item[] = [];
+  const lemur = exactTruthComposite();
+  list.push({ id: 'lemur', photo: lemur.photo, truth: lemur.truth, foreground: lemur.foreground });
+  for (const entry of readdirSync(EVAL_DEV, { withFileTypes: true })) {
+    const dir = `${EVAL_DEV}${entry.name}/`;
+    if (!entry.isDirectory() || !existsSync(`${dir}composite.png`)) continue;
+    list.push({
+      id: entry.name,
+      photo: readPng(`${dir}composite.png`),
+      truth: alphaOf(readPng(`${dir}alpha.png`)),
+      foreground: readPng(`${dir}fg.png`),
+    });
+  }
+  for (const name of readdirSync(EVAL_DEV).filter((file) => /^small-\d+\.png$/.test(file))) {
+    const id = name.replace(/\.png$/, '');
+    list.push({ id, photo: readPng(`${EVAL_DEV}${name}`), truth: alphaOf(readPng(`${EVAL_DEV}${id}_alpha.png`)) });
+  }
+  return list.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+/** Bilinear sample of an RGBA image (the app's canvas uses a higher-quality filter; close enough to rank settings). */
+function bilinear(image: Rgba, fx: number, fy: number, c: number): number {
+  const x0 = Math.max(0, Math.min(image.width - 1, Math.floor(fx)));
+  const y0 = Math.max(0, Math.min(image.height - 1, Math.floor(fy)));
+  const x1 = Math.min(image.width - 1, x0 + 1);
+  const y1 = Math.min(image.height - 1, y0 + 1);
+  const tx = Math.max(0, Math.min(1, fx - x0));
+  const ty = Math.max(0, Math.min(1, fy - y0));
+  const at = (x: number, y: number) => image.data[(y * image.width + x) * 4 + c]!;
+  return (at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) + (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty;
+}
+
+/** The app's letterbox: aspect kept, centred, mid-grey padding (pipeline.ts placementOf/modelInput). */
+function placement(photo: Rgba) {
+  const scale = SIDE / Math.max(photo.width, photo.height);
+  const width = Math.max(1, Math.round(photo.width * scale));
+  const height = Math.max(1, Math.round(photo.height * scale));
+  return { x: Math.floor((SIDE - width) / 2), y: Math.floor((SIDE - height) / 2), width, height };
+}
+
+function modelInput(photo: Rgba, place: ReturnType<typeof placement>): Uint8ClampedArray {
+  const rgba = new Uint8ClampedArray(SIDE * SIDE * 4).fill(128);
+  for (let y = 0; y < place.height; y++)
+    for (let x = 0; x < place.width; x++) {
+      const fx = ((x + 0.5) * photo.width) / place.width - 0.5;
+      const fy = ((y + 0.5) * photo.height) / place.height - 0.5;
+      const to = ((place.y + y) * SIDE + place.x + x) * 4;
+      for (let c = 0; c < 3; c++) rgba[to + c] = bilinear(photo, fx, fy, c);
+      rgba[to + 3] = 255;
+    }
+  return rgba;
+}
+
+async function session(): Promise<ort.InferenceSession> {
+  const assets = `${ROOT}dist/imgly/`;
+  const manifest = JSON.parse(readFileSync(`${assets}resources.json`, 'utf8')) as ModelManifest;
+  const entry = manifest[MODEL_WEIGHTS_KEY.medium]!;
+  const weights = Buffer.concat(entry.chunks.map((chunk) => readFileSync(`${assets}${chunk.name}`)));
+  ort.env.wasm.numThreads = 2;
+  return ort.InferenceSession.create(new Uint8Array(weights), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+}
+
+/** The model's 1024² mask of an item (cached on disk), as the engine's predictMask computes it. */
+async function maskOf(item: Item, run: () => Promise<ort.InferenceSession>): Promise<Uint8ClampedArray> {
+  const path = `${MASKS}${item.id}.bin`;
+  if (existsSync(path)) return new Uint8ClampedArray(readFileSync(path));
+  const rgba = modelInput(item.photo, placement(item.photo));
+  const plane = SIDE * SIDE;
+  const planar = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) planar[c * plane + i] = (rgba[i * 4 + c]! - 128) / 256;
+  const model = await run();
+  const outputs = await model.run({ [model.inputNames[0] ?? 'input']: new ort.Tensor('float32', planar, [1, 3, SIDE, SIDE]) }, ['output']);
+  const probabilities = outputs.output!.data as Float32Array;
+  const mask = new Uint8ClampedArray(plane);
+  for (let i = 0; i < plane; i++) mask[i] = Math.round(probabilities[i]! * 255);
+  mkdirSync(MASKS, { recursive: true });
+  writeFileSync(path, mask);
+  return mask;
+}
+
+interface Setting {
+  floor: number;
+  ceiling: number;
+  radius: number;
+  epsilon: number;
+  /** undefined: no foreground estimation. */
+  foreground?: { firstRadiusFraction: number; secondRadius: number };
+}
+
+/** The app's applyMask with the setting's numbers, on the full-resolution photo. */
+function cutout(item: Item, mask: Uint8ClampedArray, setting: Setting): Rgba {
+  const place = placement(item.photo);
+  const input = modelInput(item.photo, place);
+  const count = place.width * place.height;
+  const guide = new Float32Array(count);
+  const maskPlane = new Float32Array(count);
+  for (let y = 0; y < place.height; y++)
+    for (let x = 0; x < place.width; x++) {
+      const from = (place.y + y) * SIDE + place.x + x;
+      guide[y * place.width + x] = (0.299 * input[from * 4]! + 0.587 * input[from * 4 + 1]! + 0.114 * input[from * 4 + 2]!) / 255;
+      maskPlane[y * place.width + x] = mask[from]! / 255;
+    }
+  const coefficients = guidedCoefficients(guide, maskPlane, place.width, place.height, setting.radius, setting.epsilon);
+  const data = new Uint8ClampedArray(item.photo.data);
+  applyGuidedAlpha(data, item.photo.width, item.photo.height, coefficients);
+  for (let i = 3; i < data.length; i += 4) {
+    const value = data[i]!;
+    data[i] =
+      value <= setting.floor
+        ? 0
+        : value >= setting.ceiling
+          ? 255
+          : Math.round(((value - setting.floor) * 255) / (setting.ceiling - setting.floor));
+  }
+  if (setting.foreground) estimateForeground(data, item.photo.width, item.photo.height, setting.foreground);
+  return { width: item.photo.width, height: item.photo.height, data: new Uint8Array(data.buffer) };
+}
+
+interface Score {
+  iou: number;
+  maeEdge: number;
+  core: number;
+  colour?: number;
+}
+
+function score(item: Item, result: Rgba): Score {
+  const alpha = alphaChannel(result);
+  const radius = Math.max(2, Math.round((4 * Math.max(item.photo.width, item.photo.height)) / 1024));
+  const band = edgeBand(item.truth, item.photo.width, item.photo.height, radius);
+  const core = opaqueCoreFast(item.truth, item.photo.width, item.photo.height, radius);
+  const out: Score = {
+    iou: alphaIoU(alpha, item.truth),
+    maeEdge: meanAbsAlphaError(alpha, item.truth, band),
+    core: coreOpaqueFraction(alpha, core),
+  };
+  if (item.foreground) out.colour = foregroundColourError(result, item.truth, item.foreground, band);
+  return out;
+}
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+
+test('edge settings on eval-dev', async () => {
+  if (!existsSync(`${EVAL_DEV}manifest.json`)) throw new Error(`eval-dev not found at ${EVAL_DEV}`);
+  let loaded: Promise<ort.InferenceSession> | undefined;
+  const run = () => (loaded ??= session());
+  const list = items();
+  const masks = new Map<string, Uint8ClampedArray>();
+  for (const item of list) {
+    const started = Date.now();
+    masks.set(item.id, await maskOf(item, run));
+    console.log(`mask ${item.id} ${item.photo.width}×${item.photo.height} (${Date.now() - started} ms)`);
+  }
+  const today: Setting = { floor: 4, ceiling: 240, radius: 4, epsilon: 1e-3 };
+  const settings: Array<[string, Setting]> = [['today (no colour step)', today]];
+  for (const [floor, ceiling] of [
+    [4, 240],
+    [8, 230],
+    [2, 250],
+    [16, 224],
+  ] as const)
+    for (const radius of [2, 4, 8])
+      for (const epsilon of [1e-4, 1e-3, 1e-2])
+        settings.push([`levels ${floor}/${ceiling} r ${radius} ε ${epsilon}`, { floor, ceiling, radius, epsilon }]);
+  for (const firstRadiusFraction of [0.03, 0.06, 0.12])
+    for (const secondRadius of [3, 6, 12])
+      settings.push([
+        `today + colour ${firstRadiusFraction}/${secondRadius}`,
+        { ...today, foreground: { firstRadiusFraction, secondRadius } },
+      ]);
+
+  const photos = list.filter((item) => !item.id.startsWith('small-'));
+  const rows: Array<{ name: string; setting: Setting; per: Map<string, Score> }> = [];
+  for (const [name, setting] of settings) {
+    const per = new Map<string, Score>();
+    // Alpha settings are scored on every image; the colour step only where the truth has colours.
+    for (const item of setting.foreground ? list.filter((candidate) => candidate.foreground) : list)
+      per.set(item.id, score(item, cutout(item, masks.get(item.id)!, setting)));
+    rows.push({ name, setting, per });
+    const pick = (f: (s: Score) => number | undefined, set: Item[]) =>
+      mean(set.flatMap((item) => (per.get(item.id) && f(per.get(item.id)!) !== undefined ? [f(per.get(item.id)!)!] : [])));
+    console.log(
+      `${name.padEnd(34)} photos: IoU ${pick((s) => s.iou, photos).toFixed(4)} edge MAE ${pick((s) => s.maeEdge, photos).toFixed(4)} core ${(pick((s) => s.core, photos) * 100).toFixed(2)} % colour ${pick((s) => s.colour, photos).toFixed(4)}` +
+        (setting.foreground
+          ? ''
+          : ` | small: IoU ${pick(
+              (s) => s.iou,
+              list.filter((item) => item.id.startsWith('small-')),
+            ).toFixed(3)}`),
+    );
+  }
+  const base = rows[0]!;
+  console.log('\nper image, today:');
+  for (const item of list) {
+    const s = base.per.get(item.id)!;
+    console.log(
+      `  ${item.id.padEnd(18)} IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.core * 100).toFixed(1)} %${s.colour === undefined ? '' : ` colour ${s.colour.toFixed(4)}`}`,
+    );
+  }
+});
