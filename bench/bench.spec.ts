@@ -13,6 +13,7 @@ import {
   alphaIoU,
   alphaOf,
   foregroundColourError,
+  shownColourError,
   coreOpaqueFraction,
   edgeBand,
   encodePng,
@@ -159,7 +160,10 @@ function qualityOf(result: Rgba, image: BenchImage): Quality {
     maeEdge: meanAbsAlphaError(alpha, image.truth, band),
     coreOpaque: coreOpaqueFraction(alpha, core),
   };
-  if (image.foreground) quality.colourEdge = foregroundColourError(result, image.truth, image.foreground, band);
+  if (image.foreground) {
+    quality.colourEdge = foregroundColourError(result, image.truth, image.foreground, band);
+    quality.colourShown = shownColourError(result, image.truth, image.foreground, band);
+  }
   return quality;
 }
 
@@ -401,7 +405,7 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
     evalDev.push({ id, width: image.width, height: image.height, quality });
     const line = (q: Quality | undefined) =>
       q
-        ? `IoU ${q.iou.toFixed(3)} edge MAE ${q.maeEdge.toFixed(4)} core ${(q.coreOpaque * 100).toFixed(1)} %${q.colourEdge === undefined ? '' : ` colour ${q.colourEdge.toFixed(4)}`}`
+        ? `IoU ${q.iou.toFixed(3)} edge MAE ${q.maeEdge.toFixed(4)} core ${(q.coreOpaque * 100).toFixed(1)} %${q.colourEdge === undefined ? '' : ` colour ${q.colourEdge.toFixed(4)} shown ${q.colourShown?.toFixed(4)}`}`
         : '—';
     console.log(`eval-dev ${id}: baseline ${line(quality.baseline)} | cutwise ${line(quality.cutwise)}`);
   }

@@ -27,6 +27,8 @@ export interface Quality {
   coreOpaque: number;
   /** Edge-band foreground colour error (premultiplied, 0–1), where the truth has the subject's colours. */
   colourEdge?: number;
+  /** The halo alone: shown colour against the true colour, weighted by the cutout's alpha (0–1). */
+  colourShown?: number;
 }
 
 /** Quality of one eval-dev image, baseline and Cutwise. */
@@ -105,8 +107,8 @@ export function renderTables(results: BenchResults): string {
   lines.push(
     `Run ${results.date} on ${results.machine}; model ${results.model}; median of ${results.runsPerSize} warm runs per size, contenders alternating.`,
     '',
-    '| size | contender | drop→first preview ms | drop→full-res PNG ms | model run ms | Cutwise compose + encode ms | longest main-thread task ms | peak renderer RSS MiB | main JS heap MiB | IoU | MAE all | MAE edge band | core exactly opaque |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| size | contender | drop→first preview ms | drop→full-res PNG ms | model run ms | Cutwise compose + encode ms | longest main-thread task ms | peak renderer RSS MiB | main JS heap MiB | IoU | MAE all | MAE edge band | core exactly opaque | edge colour error | shown colour error |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const size of results.sizes) {
     const label = `${size.megapixels} MP (${size.width}×${size.height})`;
@@ -115,11 +117,11 @@ export function renderTables(results: BenchResults): string {
       const q = size.quality[name];
       const isRaw = name === 'raw';
       lines.push(
-        `| ${label} | ${name === 'raw' ? 'raw model (final output only)' : name} | ${isRaw ? '—' : ms(m.previewMs)} | ${isRaw ? '—' : ms(m.exportMs)} | ${ms(m.inferenceMs)} | ${ms(m.afterModelMs)} | ${task(m.longestTaskMs)} | ${mib(m.peakRssBytes)} | ${mib(m.jsHeapBytes)} | ${fixed(q?.iou, 3)} | ${fixed(q?.maeAll, 4)} | ${fixed(q?.maeEdge, 4)} | ${q ? `${(q.coreOpaque * 100).toFixed(1)} %` : '—'} |`,
+        `| ${label} | ${name === 'raw' ? 'raw model (final output only)' : name} | ${isRaw ? '—' : ms(m.previewMs)} | ${isRaw ? '—' : ms(m.exportMs)} | ${ms(m.inferenceMs)} | ${ms(m.afterModelMs)} | ${task(m.longestTaskMs)} | ${mib(m.peakRssBytes)} | ${mib(m.jsHeapBytes)} | ${fixed(q?.iou, 3)} | ${fixed(q?.maeAll, 4)} | ${fixed(q?.maeEdge, 4)} | ${q ? `${(q.coreOpaque * 100).toFixed(1)} %` : '—'} | ${fixed(q?.colourEdge, 4)} | ${fixed(q?.colourShown, 4)} |`,
       );
     }
     lines.push(
-      `| ${label} | raw model (all ${results.outputNames.split(',').length} outputs, as the library asks) | — | — | ${ms(size.median.raw.allOutputsMs)} | | | | | | | | |`,
+      `| ${label} | raw model (all ${results.outputNames.split(',').length} outputs, as the library asks) | — | — | ${ms(size.median.raw.allOutputsMs)} | | | | | | | | | | |`,
     );
   }
   lines.push(
@@ -169,11 +171,11 @@ export function writeBenchMd(path: string, table: string): void {
 function evalDevTable(rows: readonly EvalResult[]): string[] {
   const cell = (q: Quality | undefined) =>
     q
-      ? `${fixed(q.iou, 3)} | ${fixed(q.maeEdge, 4)} | ${(q.coreOpaque * 100).toFixed(1)} % | ${q.colourEdge === undefined ? '—' : fixed(q.colourEdge, 4)}`
-      : '— | — | — | —';
+      ? `${fixed(q.iou, 3)} | ${fixed(q.maeEdge, 4)} | ${(q.coreOpaque * 100).toFixed(1)} % | ${q.colourEdge === undefined ? '—' : fixed(q.colourEdge, 4)} | ${q.colourShown === undefined ? '—' : fixed(q.colourShown, 4)}`
+      : '— | — | — | — | —';
   const lines = [
-    '| eval-dev image | size | baseline IoU | edge MAE | core opaque | edge colour error | Cutwise IoU | edge MAE | core opaque | edge colour error |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| eval-dev image | size | baseline IoU | edge MAE | core opaque | edge colour error | shown colour error | Cutwise IoU | edge MAE | core opaque | edge colour error | shown colour error |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((row) => `| ${row.id} | ${row.width}×${row.height} | ${cell(row.quality.baseline)} | ${cell(row.quality.cutwise)} |`),
   ];
   const mean = (name: ContenderName, pick: (q: Quality) => number | undefined) => {
@@ -194,6 +196,9 @@ function evalDevTable(rows: readonly EvalResult[]): string[] {
         4,
       )}, edge colour error ${fixed(
         mean(name, (q) => q.colourEdge),
+        4,
+      )}, shown colour error ${fixed(
+        mean(name, (q) => q.colourShown),
         4,
       )}; small subjects found (IoU > 0.5): ${found(name, true)} of ${smallCount}.`,
     );

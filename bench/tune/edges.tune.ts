@@ -13,8 +13,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { applyGuidedAlpha, guidedCoefficients } from '../../src/shared/image/guided-filter.ts';
-import { estimateForeground } from '../../src/shared/image/foreground.ts';
+import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../src/shared/image/guided-filter.ts';
+import { DEFAULT_FOREGROUND_OPTIONS, estimateForeground } from '../../src/shared/image/foreground.ts';
+import { MASK_CEILING, MASK_FLOOR } from '../../src/shared/image/mask.ts';
 import { MODEL_WEIGHTS_KEY, type ModelManifest } from '../../src/shared/model-manifest.ts';
 import {
   alphaChannel,
@@ -24,6 +25,7 @@ import {
   edgeBand,
   exactTruthComposite,
   foregroundColourError,
+  shownColourError,
   meanAbsAlphaError,
   opaqueCoreFast,
   readPng,
@@ -166,6 +168,7 @@ interface Score {
   maeEdge: number;
   core: number;
   colour?: number;
+  shown?: number;
 }
 
 function score(item: Item, result: Rgba): Score {
@@ -178,7 +181,10 @@ function score(item: Item, result: Rgba): Score {
     maeEdge: meanAbsAlphaError(alpha, item.truth, band),
     core: coreOpaqueFraction(alpha, core),
   };
-  if (item.foreground) out.colour = foregroundColourError(result, item.truth, item.foreground, band);
+  if (item.foreground) {
+    out.colour = foregroundColourError(result, item.truth, item.foreground, band);
+    out.shown = shownColourError(result, item.truth, item.foreground, band);
+  }
   return out;
 }
 
@@ -195,50 +201,88 @@ test('edge settings on eval-dev', async () => {
     masks.set(item.id, await maskOf(item, run));
     console.log(`mask ${item.id} ${item.photo.width}×${item.photo.height} (${Date.now() - started} ms)`);
   }
-  const today: Setting = { floor: 4, ceiling: 240, radius: 4, epsilon: 1e-3 };
-  const settings: Array<[string, Setting]> = [['today (no colour step)', today]];
-  for (const [floor, ceiling] of [
-    [4, 240],
-    [8, 230],
-    [2, 250],
-    [16, 224],
-  ] as const)
-    for (const radius of [2, 4, 8])
-      for (const epsilon of [1e-4, 1e-3, 1e-2])
-        settings.push([`levels ${floor}/${ceiling} r ${radius} ε ${epsilon}`, { floor, ceiling, radius, epsilon }]);
-  for (const firstRadiusFraction of [0.03, 0.06, 0.12])
+  // Before issue 13 (tuned on the lemur alone) and what the app ships now.
+  const before: Setting = { floor: 4, ceiling: 240, radius: 4, epsilon: 1e-3 };
+  const shipped: Setting = {
+    floor: MASK_FLOOR,
+    ceiling: MASK_CEILING,
+    radius: GUIDED_RADIUS,
+    epsilon: GUIDED_EPSILON,
+    foreground: { ...DEFAULT_FOREGROUND_OPTIONS },
+  };
+  // TUNE_QUICK=1: only those two, with and without the colour step.
+  const quick = process.env.TUNE_QUICK === '1';
+  const settings: Array<[string, Setting]> = [['before (no colour step)', before]];
+  if (quick) settings.push(['shipped, no colour step', { ...shipped, foreground: undefined }]);
+  else
+    for (const [floor, ceiling] of [
+      [4, 240],
+      [8, 230],
+      [2, 250],
+      [16, 224],
+    ] as const)
+      for (const radius of [1, 2, 4, 8])
+        for (const epsilon of [1e-4, 1e-3, 1e-2])
+          settings.push([`levels ${floor}/${ceiling} r ${radius} ε ${epsilon}`, { floor, ceiling, radius, epsilon }]);
+  for (const firstRadiusFraction of quick ? [] : [0.03, 0.06, 0.12])
     for (const secondRadius of [3, 6, 12])
       settings.push([
-        `today + colour ${firstRadiusFraction}/${secondRadius}`,
-        { ...today, foreground: { firstRadiusFraction, secondRadius } },
+        `shipped alpha + colour ${firstRadiusFraction}/${secondRadius}`,
+        { ...shipped, foreground: { firstRadiusFraction, secondRadius } },
       ]);
+  settings.push(['before + colour step', { ...before, foreground: shipped.foreground }]);
+  settings.push(['shipped (with colour step)', shipped]);
 
   const photos = list.filter((item) => !item.id.startsWith('small-'));
   const rows: Array<{ name: string; setting: Setting; per: Map<string, Score> }> = [];
   for (const [name, setting] of settings) {
     const per = new Map<string, Score>();
-    // Alpha settings are scored on every image; the colour step only where the truth has colours.
-    for (const item of setting.foreground ? list.filter((candidate) => candidate.foreground) : list)
-      per.set(item.id, score(item, cutout(item, masks.get(item.id)!, setting)));
+    // Every image is scored on alpha; colours where the truth has them.
+    for (const item of list) per.set(item.id, score(item, cutout(item, masks.get(item.id)!, setting)));
     rows.push({ name, setting, per });
     const pick = (f: (s: Score) => number | undefined, set: Item[]) =>
       mean(set.flatMap((item) => (per.get(item.id) && f(per.get(item.id)!) !== undefined ? [f(per.get(item.id)!)!] : [])));
     console.log(
-      `${name.padEnd(34)} photos: IoU ${pick((s) => s.iou, photos).toFixed(4)} edge MAE ${pick((s) => s.maeEdge, photos).toFixed(4)} core ${(pick((s) => s.core, photos) * 100).toFixed(2)} % colour ${pick((s) => s.colour, photos).toFixed(4)}` +
-        (setting.foreground
-          ? ''
-          : ` | small: IoU ${pick(
-              (s) => s.iou,
-              list.filter((item) => item.id.startsWith('small-')),
-            ).toFixed(3)}`),
+      `${name.padEnd(34)} photos: IoU ${pick((s) => s.iou, photos).toFixed(4)} edge MAE ${pick((s) => s.maeEdge, photos).toFixed(4)} core ${(pick((s) => s.core, photos) * 100).toFixed(2)} % colour ${pick((s) => s.colour, photos).toFixed(4)} shown ${pick((s) => s.shown, photos).toFixed(4)}` +
+        ` | small: IoU ${pick(
+          (s) => s.iou,
+          list.filter((item) => item.id.startsWith('small-')),
+        ).toFixed(3)}`,
     );
   }
-  const base = rows[0]!;
-  console.log('\nper image, today:');
-  for (const item of list) {
-    const s = base.per.get(item.id)!;
+  // Where the colour error comes from: with the predicted alpha and the TRUE colours (the alpha's share
+  // of it, which no colour step can remove), and with the true alpha (the colour step alone).
+  console.log('\ncolour error split (photos with true colours):');
+  for (const item of list.filter((candidate) => candidate.foreground)) {
+    const result = cutout(item, masks.get(item.id)!, before);
+    const radius = Math.max(2, Math.round((4 * Math.max(item.photo.width, item.photo.height)) / 1024));
+    const band = edgeBand(item.truth, item.photo.width, item.photo.height, radius);
+    const withTruthColours = { ...result, data: Uint8Array.from(result.data) };
+    for (let i = 0; i < item.truth.length; i++)
+      for (let c = 0; c < 3; c++) withTruthColours.data[i * 4 + c] = item.foreground!.data[i * 4 + c]!;
+    const trueAlpha = { ...result, data: Uint8Array.from(item.photo.data) };
+    for (let i = 0; i < item.truth.length; i++) trueAlpha.data[i * 4 + 3] = item.truth[i]!;
+    const photoColours = foregroundColourError(trueAlpha, item.truth, item.foreground!, band);
+    const estimated = new Uint8ClampedArray(trueAlpha.data);
+    estimateForeground(estimated, item.photo.width, item.photo.height);
+    const estimatedColours = foregroundColourError(
+      { ...trueAlpha, data: new Uint8Array(estimated.buffer) },
+      item.truth,
+      item.foreground!,
+      band,
+    );
     console.log(
-      `  ${item.id.padEnd(18)} IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.core * 100).toFixed(1)} %${s.colour === undefined ? '' : ` colour ${s.colour.toFixed(4)}`}`,
+      `  ${item.id.padEnd(18)} as defined ${foregroundColourError(result, item.truth, item.foreground!, band).toFixed(4)}; ` +
+        `alpha's share (true colours) ${foregroundColourError(withTruthColours, item.truth, item.foreground!, band).toFixed(4)}; ` +
+        `with the true alpha: photo colours ${photoColours.toFixed(4)} → estimated ${estimatedColours.toFixed(4)}`,
     );
   }
+  const first = rows[0]!;
+  const last = rows.at(-1)!;
+  const line = (s: Score | undefined) =>
+    s
+      ? `IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.core * 100).toFixed(1)} %${s.colour === undefined ? '' : ` colour ${s.colour.toFixed(4)} shown ${s.shown!.toFixed(4)}`}`
+      : '—';
+  console.log('\nper image: before → shipped');
+  for (const item of list) console.log(`  ${item.id.padEnd(18)} ${line(first.per.get(item.id))}  →  ${line(last.per.get(item.id))}`);
 });

@@ -3,11 +3,15 @@
  * One page for the whole file: the model downloads once, as it would for a person.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   alphaChannel,
   alphaIoU,
+  alphaOf,
   coreOpaqueFraction,
+  describeEdgeQuality,
+  edgeQuality,
   encodePng,
   EVAL_DIR,
   exactTruthComposite,
@@ -35,7 +39,7 @@ let foreign: string[];
 let workers: ReturnType<typeof trackEngineWorkers>;
 const consoleLines: string[] = [];
 
-const { photo, truth } = exactTruthComposite();
+const { photo, truth, foreground } = exactTruthComposite();
 const photoPng = encodePng(photo);
 
 const caption = () => page.getByTestId('result-caption');
@@ -100,6 +104,53 @@ test('drop a photo: model download progress, then a full-resolution cutout that 
   // is unsure inside the subject (about 14 % of this core) the alpha stays soft by design.
   expect(core).toBeGreaterThanOrEqual(0.8);
   expect(alpha.reduce((max, value) => Math.max(max, value), 0)).toBe(255);
+
+  // Edge colours (issue 13): the beach's colour must not stay in the fur's soft edge.
+  const edges = edgeQuality(cutout, photo, truth, foreground);
+  console.log(`[metrics] lemur edges: ${describeEdgeQuality(edges)}`);
+  expect(edges.colourShown, "the halo is at most half of what the photo's own colours give").toBeLessThanOrEqual(
+    0.9 * edges.colourShownIfPhotoColours,
+  );
+  expect(edges.maeEdge).toBeLessThanOrEqual(LEMUR_EDGE_LIMITS.maeEdge);
+  expect(edges.colourEdge).toBeLessThanOrEqual(LEMUR_EDGE_LIMITS.colourEdge);
+});
+
+/*
+ * Two real photos of eval-dev with exact truth: long hair and a solid object. They are read from
+ * ../shared/eval-dev at run time and never copied into the project (their licence allows internal
+ * evaluation only), so a checkout without that folder skips this test and says so.
+ * The limits sit a little above what this build measured (see BENCH.md), so a worse edge fails.
+ */
+const EVAL_DEV = process.env.EVAL_DEV_DIR ?? fileURLToPath(new URL('../../../shared/eval-dev/', import.meta.url));
+// Measured with this build (Chromium, WASM): lemur edge MAE 0.0882, colour 0.0573; doll IoU 0.971, edge MAE
+// 0.1231, core 100 %, colour 0.0471; bear IoU 0.950, edge MAE 0.0998, core 98.6 %, colour 0.0309.
+const LEMUR_EDGE_LIMITS = { maeEdge: 0.095, colourEdge: 0.062 };
+const EVAL_DEV_LIMITS: Record<string, { iou: number; maeEdge: number; coreOpaque: number; colourEdge: number }> = {
+  'doll-red-hair': { iou: 0.96, maeEdge: 0.132, coreOpaque: 0.99, colourEdge: 0.051 },
+  'bear-aviator': { iou: 0.94, maeEdge: 0.108, coreOpaque: 0.975, colourEdge: 0.034 },
+};
+
+test('edges on real photos: hair and a solid object, no halo of the old background', async () => {
+  test.skip(!existsSync(`${EVAL_DEV}doll-red-hair/composite.png`), `eval-dev not found at ${EVAL_DEV}`);
+  for (const [id, limits] of Object.entries(EVAL_DEV_LIMITS)) {
+    const composite = readPng(`${EVAL_DEV}${id}/composite.png`);
+    const itemTruth = alphaOf(readPng(`${EVAL_DEV}${id}/alpha.png`));
+    const itemForeground = readPng(`${EVAL_DEV}${id}/fg.png`);
+    await dropFile(page, readFileSync(`${EVAL_DEV}${id}/composite.png`), `${id}.png`, 'image/png');
+    await waitForFinishedCutout(`${id}.png`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
+    const cutout = readPng(readFileSync(await download.path()));
+    expect([cutout.width, cutout.height]).toEqual([composite.width, composite.height]);
+    const edges = edgeQuality(cutout, composite, itemTruth, itemForeground);
+    console.log(`[metrics] ${id} edges: ${describeEdgeQuality(edges)}`);
+    expect(edges.colourShown, `${id}: less of the old background than the photo's own colours`).toBeLessThanOrEqual(
+      0.9 * edges.colourShownIfPhotoColours,
+    );
+    expect(edges.iou, id).toBeGreaterThanOrEqual(limits.iou);
+    expect(edges.maeEdge, id).toBeLessThanOrEqual(limits.maeEdge);
+    expect(edges.coreOpaque, id).toBeGreaterThanOrEqual(limits.coreOpaque);
+    expect(edges.colourEdge, id).toBeLessThanOrEqual(limits.colourEdge);
+  }
 });
 
 test('a second cutout reuses the loaded model (warm timings)', async () => {

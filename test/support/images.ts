@@ -289,6 +289,27 @@ export function foregroundColourError(result: Rgba, truth: Uint8Array, truthFore
   return count === 0 ? 0 : sum / count / 255;
 }
 
+/**
+ * The halo a person sees, without the alpha's own error: how far each shown colour is from the
+ * subject's true colour (straight RGB, 0–1), weighted by how opaque the cutout shows it, over pixels
+ * the truth says belong to the subject (α_truth > 0) and, if given, inside `where`.
+ * `foregroundColourError` counts a wrong alpha as a colour error too; this does not.
+ */
+export function shownColourError(result: Rgba, truth: Uint8Array, truthForeground: Rgba, where?: Uint8Array): number {
+  let sum = 0;
+  let weight = 0;
+  for (let i = 0; i < truth.length; i++) {
+    if ((where && !where[i]) || !truth[i]) continue;
+    const a = (result.data[i * 4 + 3] ?? 0) / 255;
+    if (a === 0) continue;
+    let difference = 0;
+    for (let c = 0; c < 3; c++) difference += Math.abs((result.data[i * 4 + c] ?? 0) - (truthForeground.data[i * 4 + c] ?? 0));
+    sum += (a * difference) / 3;
+    weight += a;
+  }
+  return weight === 0 ? 0 : sum / weight / 255;
+}
+
 /** Mean absolute alpha error on a 0–1 scale, over all pixels or over those where `where` is set. */
 export function meanAbsAlphaError(predicted: Uint8Array, truth: Uint8Array, where?: Uint8Array): number {
   let sum = 0;
@@ -306,4 +327,42 @@ export function opaqueCoreFast(truth: Uint8Array, width: number, height: number,
   const mask = new Uint8Array(truth.length);
   for (let i = 0; i < truth.length; i++) mask[i] = (truth[i] ?? 0) >= solid ? 1 : 0;
   return erodeMask(mask, width, height, margin);
+}
+
+/** Edge quality of a cutout against exact truth, with the edge band the bench uses (4 model pixels each side). */
+export interface EdgeQuality {
+  iou: number;
+  maeEdge: number;
+  coreOpaque: number;
+  /** Premultiplied (α·F) colour error in the edge band: counts alpha errors too. */
+  colourEdge: number;
+  /** The halo alone (see shownColourError). */
+  colourShown: number;
+  /** The same shown colour error had the cutout kept the photo's own (mixed) colours: today's without the colour step. */
+  colourShownIfPhotoColours: number;
+}
+
+export function edgeQuality(result: Rgba, photo: Rgba, truth: Uint8Array, truthForeground: Rgba): EdgeQuality {
+  const { width, height } = result;
+  const alpha = alphaChannel(result);
+  const radius = Math.max(2, Math.round((4 * Math.max(width, height)) / 1024));
+  const band = edgeBand(truth, width, height, radius);
+  const photoColours = { width, height, data: Uint8Array.from(photo.data) };
+  for (let i = 0; i < alpha.length; i++) photoColours.data[i * 4 + 3] = alpha[i]!;
+  return {
+    iou: alphaIoU(alpha, truth),
+    maeEdge: meanAbsAlphaError(alpha, truth, band),
+    coreOpaque: coreOpaqueFraction(alpha, opaqueCoreFast(truth, width, height, radius)),
+    colourEdge: foregroundColourError(result, truth, truthForeground, band),
+    colourShown: shownColourError(result, truth, truthForeground, band),
+    colourShownIfPhotoColours: shownColourError(photoColours, truth, truthForeground, band),
+  };
+}
+
+export function describeEdgeQuality(q: EdgeQuality): string {
+  return (
+    `IoU ${q.iou.toFixed(4)}; edge MAE ${q.maeEdge.toFixed(4)}; core opaque ${(q.coreOpaque * 100).toFixed(2)} %; ` +
+    `edge colour error ${q.colourEdge.toFixed(4)}; shown colour error ${q.colourShown.toFixed(4)} ` +
+    `(with the photo's own colours ${q.colourShownIfPhotoColours.toFixed(4)})`
+  );
 }

@@ -4,11 +4,13 @@ import {
   edgeBand,
   erodeMask,
   EVAL_DIR,
+  foregroundColourError,
   meanAbsAlphaError,
   opaqueCore,
   opaqueCoreFast,
   readPng,
   scaledExactTruthComposite,
+  shownColourError,
 } from '../support/images.ts';
 
 describe('bench quality metrics', () => {
@@ -59,6 +61,21 @@ describe('bench quality metrics', () => {
     expect(all).toBe(1);
     expect(meanAbsAlphaError(inverse, truth, band)).toBeGreaterThan(0);
     expect(meanAbsAlphaError(inverse, truth, band)).not.toBeCloseTo(meanAbsAlphaError(inverse, truth), 3);
+  });
+
+  it('the colour metrics: premultiplied counts a wrong alpha, the shown colour does not', () => {
+    const pixel = (r: number, g: number, b: number, a: number) => ({ width: 1, height: 1, data: Uint8Array.of(r, g, b, a) });
+    const foreground = pixel(100, 100, 100, 255);
+    const half = Uint8Array.of(128);
+    // Right colour, right alpha: no error in either.
+    expect(foregroundColourError(pixel(100, 100, 100, 128), half, foreground)).toBe(0);
+    expect(shownColourError(pixel(100, 100, 100, 128), half, foreground)).toBe(0);
+    // Right colour, alpha 255 instead of 128: premultiplied sees 100·(1 − 0.502); the shown colour is right.
+    expect(foregroundColourError(pixel(100, 100, 100, 255), half, foreground)).toBeCloseTo((100 * (1 - 128 / 255)) / 255, 6);
+    expect(shownColourError(pixel(100, 100, 100, 255), half, foreground)).toBe(0);
+    // A green halo: G off by 60 at any visible alpha is 20/255 shown; a pixel outside the truth is not counted.
+    expect(shownColourError(pixel(100, 160, 100, 64), half, foreground)).toBeCloseTo(20 / 255, 6);
+    expect(shownColourError(pixel(100, 160, 100, 64), Uint8Array.of(0), foreground)).toBe(0);
   });
 
   it('scales the exact-truth composite to the asked megapixels with an opaque photo', () => {

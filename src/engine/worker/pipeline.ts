@@ -13,7 +13,7 @@ import {
 } from '../../shared/cutout-errors.ts';
 import { flattenOnto, parseHexColor } from '../../shared/image/composite.ts';
 import { planWorkingSize } from '../../shared/image/limits.ts';
-import { applyGuidedAlpha, guidedCoefficients } from '../../shared/image/guided-filter.ts';
+import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../shared/image/guided-filter.ts';
 import { refineAlphaChannel } from '../../shared/image/mask.ts';
 import { estimateForeground } from '../../shared/image/foreground.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
@@ -119,13 +119,11 @@ function modelInput(bitmap: ImageBitmap, place: Placement): Uint8ClampedArray<Ar
   return context.getImageData(0, 0, MODEL_SIDE, MODEL_SIDE).data;
 }
 
-/**
+/*
  * The 1024² mask reaches full resolution through the fast guided filter, with the photo's luma as
- * guide, so mask edges follow the photo's edges (BENCH.md: edge error −7 % against bilinear scaling).
- * Window radius (in mask pixels) and regularisation:
+ * guide, so mask edges follow the photo's edges (BENCH.md: edge error −7 % against bilinear scaling);
+ * its radius and ε live beside the filter.
  */
-const GUIDED_RADIUS = 4;
-const GUIDED_EPSILON = 1e-3;
 
 /** The model's mask and its input inside `place`, as 0–1 planes for the guided filter. */
 function guidedPlanes(
