@@ -7,7 +7,8 @@
  * Prints the table per setting (means) and per image for the best one. The figures that count are
  * the browser bench's (`npm run bench`); this only chooses what to measure there.
  *
- * Run: npm run tune:edges   (EVAL_DEV_DIR overrides ../shared/eval-dev)
+ * Run: npm run tune:edges   (EVAL_DEV_DIR overrides ../shared/eval-dev; TUNE_QUICK=1 scores only the
+ * settings before issue 13 and the shipped ones; TUNE_FIT=squash fits the photo as the library does)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ import {
   alphaOf,
   coreOpaqueFraction,
   edgeBand,
+  encodePng,
   exactTruthComposite,
   foregroundColourError,
   shownColourError,
@@ -34,7 +36,7 @@ import {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
-const MASKS = `${ROOT}bench/tmp/masks/`;
+const MASKS = `${ROOT}bench/tmp/masks/${process.env.TUNE_FIT === 'squash' ? 'squash/' : ''}`;
 const SIDE = 1024;
 
 interface Item {
@@ -77,8 +79,14 @@ function bilinear(image: Rgba, fx: number, fy: number, c: number): number {
   return (at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) + (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty;
 }
 
-/** The app's letterbox: aspect kept, centred, mid-grey padding (pipeline.ts placementOf/modelInput). */
+/**
+ * How the photo fills the model's square: the app's letterbox (aspect kept, centred, mid-grey padding,
+ * pipeline.ts placementOf/modelInput) or, with TUNE_FIT=squash, stretched to the square as the library does.
+ */
+const FIT = process.env.TUNE_FIT === 'squash' ? 'squash' : 'letterbox';
+
 function placement(photo: Rgba) {
+  if (FIT === 'squash') return { x: 0, y: 0, width: SIDE, height: SIDE };
   const scale = SIDE / Math.max(photo.width, photo.height);
   const width = Math.max(1, Math.round(photo.width * scale));
   const height = Math.max(1, Math.round(photo.height * scale));
@@ -188,6 +196,42 @@ function score(item: Item, result: Rgba): Score {
   return out;
 }
 
+/**
+ * BENCH.md's picture: the lemur's busiest stretch of edge (the window with the most edge-band pixels),
+ * before issue 13 and now, over white (top) and black (bottom), 3× enlarged without smoothing.
+ */
+function edgePicture(item: Item, before: Rgba, after: Rgba): Rgba {
+  const w = 110;
+  const h = 70;
+  const zoom = 3;
+  const gap = 6;
+  const radius = Math.max(2, Math.round((4 * Math.max(item.photo.width, item.photo.height)) / 1024));
+  const band = edgeBand(item.truth, item.photo.width, item.photo.height, radius);
+  let best = { x: 0, y: 0, count: -1 };
+  for (let y = 0; y + h <= item.photo.height; y += 10)
+    for (let x = 0; x + w <= item.photo.width; x += 10) {
+      let count = 0;
+      for (let yy = y; yy < y + h; yy++) for (let xx = x; xx < x + w; xx++) count += band[yy * item.photo.width + xx]!;
+      if (count > best.count) best = { x, y, count };
+    }
+  const width = 2 * w * zoom + gap;
+  const height = 2 * h * zoom + gap;
+  const data = new Uint8Array(width * height * 4).fill(255);
+  [before, after].forEach((image, column) =>
+    [255, 0].forEach((backdrop, row) => {
+      for (let y = 0; y < h * zoom; y++)
+        for (let x = 0; x < w * zoom; x++) {
+          const from = ((best.y + Math.floor(y / zoom)) * image.width + best.x + Math.floor(x / zoom)) * 4;
+          const to = ((row * (h * zoom + gap) + y) * width + column * (w * zoom + gap) + x) * 4;
+          const a = image.data[from + 3]! / 255;
+          for (let c = 0; c < 3; c++) data[to + c] = Math.round(image.data[from + c]! * a + backdrop * (1 - a));
+          data[to + 3] = 255;
+        }
+    }),
+  );
+  return { width, height, data };
+}
+
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
 
 test('edge settings on eval-dev', async () => {
@@ -283,6 +327,13 @@ test('edge settings on eval-dev', async () => {
     s
       ? `IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.core * 100).toFixed(1)} %${s.colour === undefined ? '' : ` colour ${s.colour.toFixed(4)} shown ${s.shown!.toFixed(4)}`}`
       : '—';
+  const lemur = list.find((item) => item.id === 'lemur')!;
+  const picture = `${ROOT}bench/edges-lemur.png`;
+  writeFileSync(
+    picture,
+    encodePng(edgePicture(lemur, cutout(lemur, masks.get('lemur')!, before), cutout(lemur, masks.get('lemur')!, shipped))),
+  );
+  console.log(`\nedge picture: ${picture}`);
   console.log('\nper image: before → shipped');
   for (const item of list) console.log(`  ${item.id.padEnd(18)} ${line(first.per.get(item.id))}  →  ${line(last.per.get(item.id))}`);
 });

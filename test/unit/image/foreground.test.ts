@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxBlurInPlace } from '../../../src/shared/image/box.ts';
-import { estimateForeground } from '../../../src/shared/image/foreground.ts';
+import { DEFAULT_FOREGROUND_OPTIONS, estimateForeground } from '../../../src/shared/image/foreground.ts';
 
 describe('box blur', () => {
   it('equals the clipped-window mean computed the slow way', () => {
@@ -88,6 +88,26 @@ describe('foreground estimation by blur fusion', () => {
     }
     expect(partial).toBeGreaterThan(1000);
     expect(changed).toEqual([]);
+  });
+
+  it('gives the same colours tile by tile as over the whole image at once', () => {
+    // A textured photo with a soft edge that crosses many tiles, including the image border.
+    const scene = softEdgeScene(241, 141);
+    for (let i = 0; i < scene.rgba.length; i += 4)
+      for (let c = 0; c < 3; c++) scene.rgba[i + c] = (scene.rgba[i + c]! + ((i * 7 + c * 13) % 31)) % 256;
+    const whole = Uint8ClampedArray.from(scene.rgba);
+    estimateForeground(whole, scene.width, scene.height, { ...DEFAULT_FOREGROUND_OPTIONS, tileSide: 100_000 });
+    const tiled = Uint8ClampedArray.from(scene.rgba);
+    estimateForeground(tiled, scene.width, scene.height, { ...DEFAULT_FOREGROUND_OPTIONS, tileSide: 16 });
+    let changed = 0;
+    let largest = 0;
+    for (let i = 0; i < whole.length; i++) {
+      largest = Math.max(largest, Math.abs(whole[i]! - tiled[i]!));
+      if (whole[i] !== scene.rgba[i]) changed++;
+    }
+    expect(changed).toBeGreaterThan(1000);
+    // Running sums start at other places: a rounding step at most.
+    expect(largest).toBeLessThanOrEqual(1);
   });
 
   it('does nothing to a hard-edged mask, and copes with one-pixel images', () => {
