@@ -3,6 +3,7 @@ import { AppServicesProvider, createAppServices } from './services.ts';
 import { pickImageFile } from './state/input-files.ts';
 import { DropZone } from './components/DropZone.tsx';
 import { JobProgress } from './components/JobProgress.tsx';
+import { PendingPhoto } from './components/PendingPhoto.tsx';
 import { CompareView } from './components/CompareView.tsx';
 import { ExportBar } from './components/ExportBar.tsx';
 import { BackgroundPicker } from './components/BackgroundPicker.tsx';
@@ -78,7 +79,9 @@ export function App() {
         <MessageBar />
         <Show when={sharedOffer()}>{(offer) => <SharedFilePrompt offer={offer()} />}</Show>
         <DropZone onFiles={(files) => accept(files, 'selection')} />
-        <JobProgress />
+        <Show when={editor.pendingPhoto()} fallback={<JobProgress />}>
+          {(photo) => <PendingPhoto photo={photo()} />}
+        </Show>
         <Show when={editor.result()}>
           {(result) => (
             <section class="result" aria-label="Result">

@@ -153,8 +153,10 @@ test('edges on real photos: hair and a solid object, no halo of the old backgrou
   }
 });
 
-test('a second cutout reuses the loaded model (warm timings)', async () => {
+test('a second cutout reuses the loaded model (warm timings); the photo is on screen before its preview', async () => {
   await resetLongestTask(page);
+  // The picked photo appears at once, decoded and dimmed, while the model works; the preview replaces it.
+  const photoShown = await watchForElement(page, '.pending-shown [data-testid="pending-image"]');
   const started = Date.now();
   await page.getByTestId('file-input').setInputFiles({
     name: 'picked.png',
@@ -163,6 +165,8 @@ test('a second cutout reuses the loaded model (warm timings)', async () => {
   });
   await waitForFinishedCutout('picked.png');
   const elapsed = Date.now() - started;
+  expect(await photoShown(), 'the photo was shown while the cutout ran').toBe(true);
+  await expect(page.getByTestId('pending-photo')).toHaveCount(0);
   const longest = await longestTask(page);
   console.log(
     `[metrics] warm cutout: drop→done ${elapsed} ms (${await engineTimings()}); longest main-thread task ${longest.toFixed(0)} ms`,

@@ -122,7 +122,8 @@ export async function reloadUnderServiceWorker(page: Page): Promise<void> {
 
 /**
  * Starts watching for an element that may show only briefly (a fast local download's progress);
- * the returned function says whether it appeared at any moment since. No race with a polling check.
+ * the returned function says whether it appeared (or a class change made it match) at any moment
+ * since. No race with a polling check.
  */
 export async function watchForElement(page: Page, selector: string): Promise<() => Promise<boolean>> {
   const key = `__seen_${Math.random().toString(36).slice(2)}`;
@@ -136,7 +137,7 @@ export async function watchForElement(page: Page, selector: string): Promise<() 
           observer.disconnect();
         }
       });
-      if (!store[key]) observer.observe(document.body, { childList: true, subtree: true });
+      if (!store[key]) observer.observe(document.body, { childList: true, subtree: true, attributes: true });
     },
     { key, selector },
   );

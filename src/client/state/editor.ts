@@ -24,6 +24,8 @@ export interface Job {
   remoteLabel?: string;
   download?: { loaded: number; total: number };
   startedAt: number;
+  /** The picked photo, shown at once, dimmed, until the preview replaces it; on-device jobs only. */
+  photo?: Blob;
 }
 
 export interface Result {
@@ -125,6 +127,11 @@ export function createEditor(deps: EditorDeps) {
     if (current.kind === 'done') return current.result;
     return current.kind === 'running' ? (current.preview ?? current.kept) : undefined;
   };
+  /** The photo of a running job that has no preview yet, to show at once instead of a blank wait. */
+  const pendingPhoto = (): Blob | undefined => {
+    const current = phase();
+    return current.kind === 'running' && !current.preview ? current.job.photo : undefined;
+  };
   /** The last finished result, whatever runs now. */
   const finished = (): Result | undefined => {
     const current = phase();
@@ -202,7 +209,7 @@ export function createEditor(deps: EditorDeps) {
     const originalUrl = URL.createObjectURL(file);
     let previewed: Result | undefined;
     return runJob(
-      { fileName: file.name, stage: 'decode' },
+      { fileName: file.name, stage: 'decode', photo: file },
       async (signal, id) => {
         try {
           const output = await cutoutEngine.call(
@@ -358,6 +365,7 @@ export function createEditor(deps: EditorDeps) {
     phase,
     job,
     result,
+    pendingPhoto,
     /** Busy: a job runs or an export encodes (an update waits for both). */
     busy: () => job() !== undefined || state.busyExport,
     startCutout,

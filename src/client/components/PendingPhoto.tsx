@@ -1,0 +1,60 @@
+import { createSignal, onCleanup, Show } from 'solid-js';
+import { JobProgress } from './JobProgress.tsx';
+
+/** Long side of the pending photo's copy: enough for the screen, a fraction of a 24 MP decode's memory. */
+const PENDING_SIDE = 1600;
+
+/**
+ * The photo a person just dropped, on screen at once (dimmed) with the progress over it, until the
+ * engine's preview replaces it. `createImageBitmap` decodes off the main thread, scaled to screen
+ * size and upright by its EXIF orientation as the engine's decode is. It is not shown through an
+ * `<img>` and a blob URL because Chromium reports a failed decode of one as a CSP (connect-src)
+ * violation; a file the browser cannot decode (HEIC, corrupt) just shows the progress, and the
+ * engine's own message says what went wrong.
+ */
+export function PendingPhoto(props: { photo: Blob }) {
+  const [bitmap, setBitmap] = createSignal<ImageBitmap>();
+  let current = true;
+  onCleanup(() => {
+    current = false;
+    bitmap()?.close();
+  });
+  void (async () => {
+    try {
+      const full = await createImageBitmap(props.photo);
+      const scale = Math.min(1, PENDING_SIDE / Math.max(full.width, full.height));
+      const small =
+        scale === 1
+          ? full
+          : await createImageBitmap(full, {
+              resizeWidth: Math.max(1, Math.round(full.width * scale)),
+              resizeHeight: Math.max(1, Math.round(full.height * scale)),
+              resizeQuality: 'medium',
+            });
+      if (small !== full) full.close();
+      if (current) setBitmap(small);
+      else small.close();
+    } catch {
+      // Not decodable here: the progress alone, the engine explains.
+    }
+  })();
+  return (
+    <figure class="pending" classList={{ 'pending-shown': bitmap() !== undefined }} data-testid="pending-photo">
+      <Show when={bitmap()}>
+        {(shown) => (
+          <canvas
+            role="img"
+            aria-label="Your photo, being cut out"
+            data-testid="pending-image"
+            ref={(canvas) => {
+              canvas.width = shown().width;
+              canvas.height = shown().height;
+              canvas.getContext('2d')?.drawImage(shown(), 0, 0);
+            }}
+          />
+        )}
+      </Show>
+      <JobProgress />
+    </figure>
+  );
+}
