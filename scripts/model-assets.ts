@@ -3,7 +3,9 @@
  * manifest format, which the engine worker, the service worker and the bench read).
  *
  * The manifest is generated at build time from two npm packages, so nothing is ever fetched from a CDN:
- * - model weights from @imgly/background-removal-data (its chunks are already content-addressed files),
+ * - model weights from @imgly/background-removal-data, made to run at any input size that is a
+ *   multiple of 64 (scripts/onnx-dynamic.ts; identical output at 1024²) and published as
+ *   content-addressed chunks named by their SHA-256, which the engine and service worker verify,
  * - ONNX Runtime wasm/mjs from onnxruntime-web, the version the engine imports (the data package ships
  *   ORT 1.17 wasm, which does not load with ORT 1.21's JS).
  *
@@ -15,6 +17,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Plugin } from 'vite';
+import { makeDynamicShape } from './onnx-dynamic.ts';
 
 import { MODEL_WEIGHTS_KEY, type ManifestChunk, type ManifestEntry, type ModelManifest } from '../src/shared/model-manifest.ts';
 import { MODEL_ASSET_DIR } from '../src/shared/names.ts';
@@ -24,12 +27,10 @@ export type ResourceChunk = ManifestChunk;
 export type ResourceEntry = ManifestEntry;
 export type ResourceManifest = ModelManifest;
 
-/** A file to publish: `name` (relative to the asset dir) is a copy of `sourcePath`. */
-export interface PublishedFile {
-  name: string;
-  sourcePath: string;
-  size: number;
-}
+/** A file to publish: `name` (relative to the asset dir) is a copy of `sourcePath`, or `bytes` made at build time. */
+export type PublishedFile = { name: string; size: number } & (
+  { sourcePath: string; bytes?: undefined } | { bytes: Uint8Array; sourcePath?: undefined }
+);
 
 export interface ModelAssets {
   manifest: ResourceManifest;
@@ -87,17 +88,20 @@ export function generateModelAssets(locations: PackageLocations = locatePackages
   for (const [libraryKey, dataKey] of Object.entries(MODEL_KEYS)) {
     const entry = dataManifest[dataKey];
     if (!entry) throw new Error(`@imgly/background-removal-data has no ${dataKey}`);
-    manifest[libraryKey] = {
-      size: entry.size,
-      // The data package mislabels models "application/octet-steam"; the library ignores it, we fix it.
-      mime: 'application/octet-stream',
-      chunks: entry.chunks.map((chunk) => {
-        const name = `models/${chunk.hash}`;
-        const sourcePath = join(locations.dataDist, chunk.hash);
-        files.push({ name, sourcePath, size: statSync(sourcePath).size });
-        return { name, offsets: chunk.offsets };
-      }),
-    };
+    const original = Buffer.concat(entry.chunks.map((chunk) => readFileSync(join(locations.dataDist, chunk.hash))));
+    if (original.length !== entry.size) throw new Error(`${dataKey}: chunks hold ${original.length} bytes, manifest says ${entry.size}`);
+    const { model } = makeDynamicShape(original);
+    // Chunks as large as the data package's own, so a resumed download loses as little.
+    const chunkSize = Math.max(1, (entry.chunks[0]?.offsets[1] ?? model.length) - (entry.chunks[0]?.offsets[0] ?? 0));
+    const chunks: ManifestChunk[] = [];
+    for (let start = 0; start < model.length; start += chunkSize) {
+      const bytes = model.subarray(start, Math.min(model.length, start + chunkSize));
+      const name = `models/${createHash('sha256').update(bytes).digest('hex')}`;
+      files.push({ name, bytes, size: bytes.length });
+      chunks.push({ name, offsets: [start, start + bytes.length] });
+    }
+    // The data package mislabels models "application/octet-steam"; the library ignores it, we fix it.
+    manifest[libraryKey] = { size: model.length, mime: 'application/octet-stream', chunks };
   }
 
   for (const [libraryKey, { file, mime }] of Object.entries(ORT_FILES)) {
@@ -125,7 +129,11 @@ export async function writeModelAssets(assets: ModelAssets, outDir: string): Pro
   await mkdir(join(outDir, 'models'), { recursive: true });
   await mkdir(join(outDir, 'ort'), { recursive: true });
   await writeFile(join(outDir, 'resources.json'), JSON.stringify(assets.manifest));
-  await Promise.all(assets.files.map((file) => copyFile(file.sourcePath, join(outDir, file.name))));
+  await Promise.all(
+    assets.files.map((file) =>
+      file.bytes ? writeFile(join(outDir, file.name), file.bytes) : copyFile(file.sourcePath, join(outDir, file.name)),
+    ),
+  );
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -178,16 +186,25 @@ export function modelAssetsPlugin(): Plugin {
         res.end(located.body);
         return;
       }
+      if (located.bytes !== undefined) {
+        res.setHeader('Content-Length', String(located.bytes.length));
+        res.end(Buffer.from(located.bytes.buffer, located.bytes.byteOffset, located.bytes.byteLength));
+        return;
+      }
       res.setHeader('Content-Length', String(located.size));
       createReadStream(located.path).pipe(res);
     };
 
-  type Located = { body: string; path?: undefined; size?: undefined } | { body?: undefined; path: string; size: number };
+  type Located =
+    | { body: string; bytes?: undefined; path?: undefined; size?: undefined }
+    | { body?: undefined; bytes: Uint8Array; path?: undefined; size?: undefined }
+    | { body?: undefined; bytes?: undefined; path: string; size: number };
   const locateInPackages = (name: string): Located | undefined => {
     const { manifest, files } = load();
     if (name === 'resources.json') return { body: JSON.stringify(manifest) };
     const file = files.find((candidate) => candidate.name === name);
-    return file ? { path: file.sourcePath, size: file.size } : undefined;
+    if (!file) return undefined;
+    return file.bytes ? { bytes: file.bytes } : { path: file.sourcePath, size: file.size };
   };
   const locateInBuild = (name: string): Located | undefined => {
     const path = join(outDir, name);
