@@ -21,7 +21,8 @@ export type CutoutProgress =
   | { stage: 'download'; loaded: number; total: number }
   | { stage: 'decode' | 'inference' | 'compose' | 'encode' }
   /** The cutout, scaled for the screen, before the full-resolution file is encoded. */
-  | { stage: 'preview'; preview: ImageBitmap; width: number; height: number };
+  /** 'fast': the quick first pass's cutout, shown at once; 'full': the final one, replacing it. */
+  | { stage: 'preview'; preview: ImageBitmap; width: number; height: number; pass: 'fast' | 'full' };
 
 export interface CutoutOutput {
   /** Full-resolution cutout, transparent background. */
@@ -29,8 +30,8 @@ export interface CutoutOutput {
   width: number;
   height: number;
   notice?: string;
-  /** foregroundMs: the edge-colour estimation of the full-resolution cutout (part of totalMs). */
-  timings: { modelMs: number; inferenceMs: number; foregroundMs: number; totalMs: number };
+  /** fastPreviewMs: drop → the fast pass's preview ready; foregroundMs: the edge-colour estimation of the full-resolution cutout (part of totalMs). */
+  timings: { modelMs: number; inferenceMs: number; fastPreviewMs: number; foregroundMs: number; totalMs: number };
 }
 
 export interface RenderInput {

@@ -69,6 +69,11 @@ export function downscaleNotice(fromWidth: number, fromHeight: number, width: nu
   return `This photo is ${fromWidth}×${fromHeight} (${megapixels(fromWidth, fromHeight)}). On-device cutouts work up to 50 MP, so it was reduced to ${width}×${height}.`;
 }
 
+/** The model's mask is empty or nearly so: said, never delivered silently. */
+export function noSubjectNotice(): string {
+  return 'No clear subject was found in this photo, so the cutout is (nearly) empty. Try a photo where the subject stands out from the background, or crop closer to it first.';
+}
+
 export function modelLoadFailure(detail: string): CutoutFailure {
   return {
     code: 'model-load',

@@ -53,10 +53,10 @@ async function waitForFinishedCutout(fileName: string): Promise<void> {
 
 /** The engine's own timings of the shown result (model load, inference, whole pipeline). */
 async function engineTimings(): Promise<string> {
-  const [model, inference, total] = await Promise.all(
-    ['data-model-ms', 'data-inference-ms', 'data-total-ms'].map((name) => caption().getAttribute(name)),
+  const [model, fast, inference, total] = await Promise.all(
+    ['data-model-ms', 'data-fast-preview-ms', 'data-inference-ms', 'data-total-ms'].map((name) => caption().getAttribute(name)),
   );
-  return `model load ${model} ms, inference ${inference} ms, pipeline ${total} ms`;
+  return `model load ${model} ms, quick preview at ${fast} ms, inference (both passes) ${inference} ms, pipeline ${total} ms`;
 }
 
 test.beforeAll(async ({ browser, baseURL }) => {
@@ -157,6 +157,8 @@ test('a second cutout reuses the loaded model (warm timings); the photo is on sc
   await resetLongestTask(page);
   // The picked photo appears at once, decoded and dimmed, while the model works; the preview replaces it.
   const photoShown = await watchForElement(page, '.pending-shown [data-testid="pending-image"]');
+  // Then the quick first pass's cutout, before the full pass replaces it.
+  const quickPreview = await watchForElement(page, '[data-testid="result-caption"][data-pass="fast"]');
   const started = Date.now();
   await page.getByTestId('file-input').setInputFiles({
     name: 'picked.png',
@@ -166,6 +168,8 @@ test('a second cutout reuses the loaded model (warm timings); the photo is on sc
   await waitForFinishedCutout('picked.png');
   const elapsed = Date.now() - started;
   expect(await photoShown(), 'the photo was shown while the cutout ran').toBe(true);
+  expect(await quickPreview(), 'the quick preview was shown before the full cutout').toBe(true);
+  await expect(caption()).toHaveAttribute('data-pass', 'full');
   await expect(page.getByTestId('pending-photo')).toHaveCount(0);
   const longest = await longestTask(page);
   console.log(

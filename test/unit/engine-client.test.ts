@@ -27,7 +27,7 @@ describe('EngineClient', () => {
     worker.answer({
       id,
       kind: 'result',
-      output: { png, width: 2, height: 3, timings: { modelMs: 1, inferenceMs: 2, foregroundMs: 0, totalMs: 3 } },
+      output: { png, width: 2, height: 3, timings: { modelMs: 1, inferenceMs: 2, fastPreviewMs: 1, foregroundMs: 0, totalMs: 3 } },
     });
     await expect(call).resolves.toMatchObject({ png, width: 2, height: 3 });
     expect(stages).toEqual(['inference']);
@@ -94,7 +94,12 @@ describe('EngineClient idle release', () => {
       worker.answer({
         id: worker.requests.at(-1)!.id,
         kind: 'result',
-        output: { png: new Blob(), width: 1, height: 1, timings: { modelMs: 0, inferenceMs: 0, foregroundMs: 0, totalMs: 0 } },
+        output: {
+          png: new Blob(),
+          width: 1,
+          height: 1,
+          timings: { modelMs: 0, inferenceMs: 0, fastPreviewMs: 0, foregroundMs: 0, totalMs: 0 },
+        },
       });
     return { client, workers, timers, finish };
   }

@@ -45,12 +45,15 @@ export function CompareView(props: { result: Result }) {
       </label>
       <figcaption
         data-testid="result-caption"
+        data-pass={props.result.pass}
+        data-fast-preview-ms={props.result.timings?.fastPreviewMs}
         data-model-ms={props.result.timings?.modelMs}
         data-inference-ms={props.result.timings?.inferenceMs}
         data-foreground-ms={props.result.timings?.foregroundMs}
         data-total-ms={props.result.timings?.totalMs}
       >
         {props.result.fileName} · {props.result.width}×{props.result.height}
+        {props.result.pass === 'fast' ? ' · quick preview, refining…' : ''}
         {props.result.timings ? ` · cutout in ${(props.result.timings.totalMs / 1000).toFixed(1)} s` : ''}
       </figcaption>
     </figure>

@@ -41,6 +41,8 @@ export interface Result {
   preview: ImageBitmap;
   width: number;
   height: number;
+  /** On-device results: 'fast' while the quick first pass's preview is shown, 'full' once the final one is. */
+  pass?: 'fast' | 'full';
   /** Full-resolution transparent PNG; absent while it is still being encoded. */
   png?: Blob;
   notice?: string;
@@ -219,9 +221,12 @@ export function createEditor(deps: EditorDeps) {
               signal,
               onProgress: (progress) => {
                 if (progress.stage === 'preview') {
-                  const { preview, width, height } = progress;
-                  previewed = { id, fileName: file.name, sourceFile: file, originalUrl, madeBy: 'on-device', preview, width, height };
+                  // The fast pass's preview first, then the full pass's, which replaces it.
+                  const { preview, width, height, pass } = progress;
+                  const earlier = previewed;
+                  previewed = { id, fileName: file.name, sourceFile: file, originalUrl, madeBy: 'on-device', preview, width, height, pass };
                   updateJob(id, () => ({ preview: previewed }));
+                  earlier?.preview.close();
                 } else if (progress.stage === 'download') {
                   updateJob(id, (current) => ({
                     job: { ...current.job, stage: 'download', download: { loaded: progress.loaded, total: progress.total } },

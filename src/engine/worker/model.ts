@@ -16,6 +16,8 @@ import { matchesPromisedDigest } from '../../shared/model-cache.ts';
 
 /** The network's fixed input size. */
 export const MODEL_SIDE = 1024;
+/** The build makes the graphs run at any size that is a multiple of this (scripts/onnx-dynamic.ts). */
+export const MODEL_STRIDE = 64;
 
 type ProgressSink = (key: string, current: number, total: number) => void;
 
@@ -112,21 +114,27 @@ export async function loadModel(model: ModelChoice, onProgress: ProgressSink): P
 }
 
 /**
- * Runs the model on a MODEL_SIDE² RGBA image; returns the mask, one byte per pixel (255 = subject).
+ * Runs the model on a width × height RGBA image (each side a multiple of MODEL_STRIDE; MODEL_SIDE² is
+ * what the model was trained at); returns the mask, one byte per pixel (255 = subject).
  * Input normalisation is the library's: (value − 128) / 256 per channel, planar.
  */
-export async function predictMask(rgba: Uint8ClampedArray, model: ModelChoice): Promise<Uint8ClampedArray<ArrayBuffer>> {
+export async function predictMask(
+  rgba: Uint8ClampedArray,
+  model: ModelChoice,
+  width = MODEL_SIDE,
+  height = MODEL_SIDE,
+): Promise<Uint8ClampedArray<ArrayBuffer>> {
   const session = await sessions.get(model);
   if (!session) throw new Error('The model is not loaded');
   const ort = await runtime();
-  const plane = MODEL_SIDE * MODEL_SIDE;
+  const plane = width * height;
   const planar = new Float32Array(3 * plane);
   for (let i = 0; i < plane; i++) {
     planar[i] = ((rgba[i * 4] ?? 0) - 128) / 256;
     planar[plane + i] = ((rgba[i * 4 + 1] ?? 0) - 128) / 256;
     planar[2 * plane + i] = ((rgba[i * 4 + 2] ?? 0) - 128) / 256;
   }
-  const input = new ort.Tensor('float32', planar, [1, 3, MODEL_SIDE, MODEL_SIDE]);
+  const input = new ort.Tensor('float32', planar, [1, 3, height, width]);
   const inputName = session.inputNames[0] ?? 'input';
   // Only the final matte: the other graph outputs are deep-supervision side maps nobody reads.
   const outputs = await session.run({ [inputName]: input }, ['output']);

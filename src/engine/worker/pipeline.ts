@@ -7,6 +7,7 @@ import {
   downscaleNotice,
   emptyFileFailure,
   modelLoadFailure,
+  noSubjectNotice,
   tooLargeFailure,
   unreadableFormatFailure,
   type CutoutFailure,
@@ -90,7 +91,7 @@ async function decodeInput(file: Blob, fileName: string): Promise<DecodedInput> 
   return { bitmap: scaled, notice: downscaleNotice(plan.fromWidth, plan.fromHeight, plan.width, plan.height) };
 }
 
-/** Where the photo sits in the model's square input. */
+/** Where the photo sits in the model's input. */
 interface Placement {
   x: number;
   y: number;
@@ -98,26 +99,57 @@ interface Placement {
   height: number;
 }
 
-/**
- * Where the photo goes in the square input: letterboxed (aspect ratio kept, padded with mid grey, 0
- * after normalisation). The library squashes instead; BENCH.md has the comparison.
- */
-function placementOf(bitmap: ImageBitmap): Placement {
-  const scale = MODEL_SIDE / Math.max(bitmap.width, bitmap.height);
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  return { x: Math.floor((MODEL_SIDE - width) / 2), y: Math.floor((MODEL_SIDE - height) / 2), width, height };
+/** The model's input for one pass: its size (multiples of MODEL_STRIDE) and where the photo sits in it. */
+interface ModelFrame {
+  width: number;
+  height: number;
+  place: Placement;
 }
 
-function modelInput(bitmap: ImageBitmap, place: Placement): Uint8ClampedArray<ArrayBuffer> {
-  const canvas = new OffscreenCanvas(MODEL_SIDE, MODEL_SIDE);
+type Fit = 'letterbox' | 'squash';
+
+/**
+ * Letterbox: aspect ratio kept, centred, padded with mid grey (0 after normalisation) in a side²
+ * square. Squash: the photo stretched to side², as the library does.
+ */
+function frameOf(bitmap: ImageBitmap, side: number, fit: Fit): ModelFrame {
+  if (fit === 'squash') return { width: side, height: side, place: { x: 0, y: 0, width: side, height: side } };
+  const scale = side / Math.max(bitmap.width, bitmap.height);
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  return { width: side, height: side, place: { x: Math.floor((side - width) / 2), y: Math.floor((side - height) / 2), width, height } };
+}
+
+/**
+ * The two passes (issue 12): a fast one at FAST_SIDE² whose cutout is shown at once, then the full
+ * one at the model's own MODEL_SIDE², which replaces it and is what gets downloaded. Both fits were
+ * measured on eval-dev (BENCH.md).
+ */
+const FAST_SIDE = 512;
+const FAST_FIT: Fit = 'squash';
+const FULL_FIT: Fit = 'letterbox';
+
+function modelInput(bitmap: ImageBitmap, frame: ModelFrame): Uint8ClampedArray<ArrayBuffer> {
+  const canvas = new OffscreenCanvas(frame.width, frame.height);
   const context = context2d(canvas);
   context.fillStyle = 'rgb(128 128 128)';
-  context.fillRect(0, 0, MODEL_SIDE, MODEL_SIDE);
+  context.fillRect(0, 0, frame.width, frame.height);
   context.imageSmoothingQuality = 'high';
-  context.drawImage(bitmap, place.x, place.y, place.width, place.height);
-  return context.getImageData(0, 0, MODEL_SIDE, MODEL_SIDE).data;
+  context.drawImage(bitmap, frame.place.x, frame.place.y, frame.place.width, frame.place.height);
+  return context.getImageData(0, 0, frame.width, frame.height).data;
 }
+
+/** Share of the photo's area the mask calls subject (≥ 50 %). */
+function subjectShare(mask: Uint8ClampedArray, frame: ModelFrame): number {
+  let subject = 0;
+  const { place } = frame;
+  for (let y = place.y; y < place.y + place.height; y++)
+    for (let x = place.x; x < place.x + place.width; x++) if ((mask[y * frame.width + x] ?? 0) >= 128) subject++;
+  return subject / Math.max(1, place.width * place.height);
+}
+
+/** Below this share of the photo, the model found no subject worth delivering silently. */
+const NO_SUBJECT_SHARE = 0.001;
 
 /*
  * The 1024² mask reaches full resolution through the fast guided filter, with the photo's luma as
@@ -129,14 +161,15 @@ function modelInput(bitmap: ImageBitmap, place: Placement): Uint8ClampedArray<Ar
 function guidedPlanes(
   rgba: Uint8ClampedArray,
   mask: Uint8ClampedArray,
-  place: Placement,
+  frame: ModelFrame,
 ): { guide: Float32Array; maskPlane: Float32Array } {
+  const { place } = frame;
   const count = place.width * place.height;
   const guide = new Float32Array(count);
   const maskPlane = new Float32Array(count);
   for (let y = 0; y < place.height; y++) {
     for (let x = 0; x < place.width; x++) {
-      const from = (place.y + y) * MODEL_SIDE + place.x + x;
+      const from = (place.y + y) * frame.width + place.x + x;
       const to = y * place.width + x;
       guide[to] = (0.299 * (rgba[from * 4] ?? 0) + 0.587 * (rgba[from * 4 + 1] ?? 0) + 0.114 * (rgba[from * 4 + 2] ?? 0)) / 255;
       maskPlane[to] = (mask[from] ?? 0) / 255;
@@ -154,12 +187,13 @@ function applyMask(
   bitmap: ImageBitmap,
   modelRgba: Uint8ClampedArray,
   mask: Uint8ClampedArray,
-  place: Placement,
+  frame: ModelFrame,
 ): { canvas: OffscreenCanvas; foregroundMs: number } {
+  const { place } = frame;
   const output = new OffscreenCanvas(bitmap.width, bitmap.height);
   const context = context2d(output);
   context.drawImage(bitmap, 0, 0);
-  const { guide, maskPlane } = guidedPlanes(modelRgba, mask, place);
+  const { guide, maskPlane } = guidedPlanes(modelRgba, mask, frame);
   const coefficients = guidedCoefficients(guide, maskPlane, place.width, place.height, GUIDED_RADIUS, GUIDED_EPSILON);
   const pixels = context.getImageData(0, 0, output.width, output.height);
   applyGuidedAlpha(pixels.data, output.width, output.height, coefficients);
@@ -179,12 +213,12 @@ async function previewOf(
   bitmap: ImageBitmap,
   modelRgba: Uint8ClampedArray,
   mask: Uint8ClampedArray,
-  place: Placement,
+  frame: ModelFrame,
 ): Promise<ImageBitmap> {
-  const scale = PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height);
+  const scale = Math.min(1, PREVIEW_SIDE / Math.max(bitmap.width, bitmap.height));
   const small = await createImageBitmap(bitmap, { ...scaledSize(bitmap, scale), resizeQuality: 'medium' });
   try {
-    return await createImageBitmap(applyMask(small, modelRgba, mask, place).canvas);
+    return await createImageBitmap(applyMask(small, modelRgba, mask, frame).canvas);
   } finally {
     small.close();
   }
@@ -210,9 +244,6 @@ export async function runCutout(
   report({ stage: 'decode' });
   const { bitmap, notice } = await decodeInput(input.file, input.fileName);
   try {
-    const place = placementOf(bitmap);
-    const rgba = modelInput(bitmap, place);
-
     // Download progress arrives per resource (model, runtime wasm, runtime mjs); report the sum.
     const downloads = new Map<string, { loaded: number; total: number }>();
     const onDownload = (key: string, current: number, total: number): void => {
@@ -233,16 +264,37 @@ export async function runCutout(
     const modelReady = performance.now();
 
     report({ stage: 'inference' });
-    const mask = await predictMask(rgba, input.model);
+    // Fast pass: a small input, its cutout on screen at once.
+    const fastFrame = frameOf(bitmap, FAST_SIDE, FAST_FIT);
+    const fastRgba = modelInput(bitmap, fastFrame);
+    const fastMask = await predictMask(fastRgba, input.model, fastFrame.width, fastFrame.height);
+    const fastPreview = await previewOf(bitmap, fastRgba, fastMask, fastFrame);
+    const fastDone = performance.now();
+    report({ stage: 'preview', preview: fastPreview, width: bitmap.width, height: bitmap.height, pass: 'fast' }, [fastPreview]);
+
+    // Full pass at the model's own size. If it finds nothing where the fast pass found a subject
+    // (it happens with small subjects), the fast pass's mask is the better one.
+    const fullFrame = frameOf(bitmap, MODEL_SIDE, FULL_FIT);
+    let rgba = modelInput(bitmap, fullFrame);
+    let mask = await predictMask(rgba, input.model, fullFrame.width, fullFrame.height);
+    let frame = fullFrame;
+    const fastShare = subjectShare(fastMask, fastFrame);
+    let share = subjectShare(mask, fullFrame);
+    if (share < NO_SUBJECT_SHARE && fastShare >= NO_SUBJECT_SHARE) {
+      rgba = fastRgba;
+      mask = fastMask;
+      frame = fastFrame;
+      share = fastShare;
+    }
     const inferenceDone = performance.now();
 
     report({ stage: 'compose' });
     // A screen-sized photo is composed once; a larger one gets its preview composed first.
     const fitsScreen = Math.max(bitmap.width, bitmap.height) <= PREVIEW_SIDE;
-    let composed = fitsScreen ? applyMask(bitmap, rgba, mask, place) : undefined;
-    const preview = composed ? await createImageBitmap(composed.canvas) : await previewOf(bitmap, rgba, mask, place);
-    report({ stage: 'preview', preview, width: bitmap.width, height: bitmap.height }, [preview]);
-    composed ??= applyMask(bitmap, rgba, mask, place);
+    let composed = fitsScreen ? applyMask(bitmap, rgba, mask, frame) : undefined;
+    const preview = composed ? await createImageBitmap(composed.canvas) : await previewOf(bitmap, rgba, mask, frame);
+    report({ stage: 'preview', preview, width: bitmap.width, height: bitmap.height, pass: 'full' }, [preview]);
+    composed ??= applyMask(bitmap, rgba, mask, frame);
     const cutout = composed.canvas;
 
     report({ stage: 'encode' });
@@ -255,11 +307,13 @@ export async function runCutout(
       timings: {
         modelMs: Math.round(modelReady - started),
         inferenceMs: Math.round(inferenceDone - modelReady),
+        fastPreviewMs: Math.round(fastDone - started),
         foregroundMs: Math.round(composed.foregroundMs),
         totalMs: Math.round(finished - started),
       },
     };
-    if (notice) output.notice = notice;
+    const notices = [notice, share < NO_SUBJECT_SHARE ? noSubjectNotice() : undefined].filter(Boolean);
+    if (notices.length > 0) output.notice = notices.join(' ');
     return output;
   } finally {
     bitmap.close();

@@ -51,8 +51,8 @@ function setup(settings = memoryStorage()) {
     return {
       request,
       worker,
-      preview: (preview = bitmap()) => {
-        worker.answer({ id: request.id, kind: 'progress', progress: { stage: 'preview', preview, width: 4, height: 3 } });
+      preview: (preview = bitmap(), pass: 'fast' | 'full' = 'full') => {
+        worker.answer({ id: request.id, kind: 'progress', progress: { stage: 'preview', preview, width: 4, height: 3, pass } });
         return preview;
       },
       stage: (stage: 'inference' | 'compose') => worker.answer({ id: request.id, kind: 'progress', progress: { stage } }),
@@ -60,7 +60,7 @@ function setup(settings = memoryStorage()) {
         worker.answer({
           id: request.id,
           kind: 'result',
-          output: { png, width: 4, height: 3, timings: { modelMs: 1, inferenceMs: 2, foregroundMs: 0, totalMs: 3 } },
+          output: { png, width: 4, height: 3, timings: { modelMs: 1, inferenceMs: 2, fastPreviewMs: 1, foregroundMs: 0, totalMs: 3 } },
         }),
       fail: (message: string) => worker.answer({ id: request.id, kind: 'failure', failure: { code: 'corrupt', message } }),
     };
@@ -92,6 +92,24 @@ describe('editor job runner', () => {
     expect(editor.result()?.png).toBe(png);
     expect(editor.job()).toBeUndefined();
     expect(editor.busy()).toBe(false);
+  });
+
+  it('shows the photo until the fast preview, which the full preview replaces and releases', async () => {
+    const { editor, cutout } = setup();
+    const picked = file();
+    const done = editor.startCutout(picked);
+    expect(editor.pendingPhoto()).toBe(picked);
+    const call = cutout();
+    const fast = call.preview(bitmap(), 'fast');
+    expect(editor.pendingPhoto()).toBeUndefined();
+    expect(editor.result()?.preview).toBe(fast);
+    const full = call.preview(bitmap(), 'full');
+    expect(editor.result()?.preview).toBe(full);
+    expect(fast.close).toHaveBeenCalled();
+    expect(full.close).not.toHaveBeenCalled();
+    call.finish();
+    await expect(done).resolves.toBe(true);
+    expect(editor.result()?.preview).toBe(full);
   });
 
   it('a new image replaces a running one: the old worker stops, its preview is released, the new one finishes', async () => {

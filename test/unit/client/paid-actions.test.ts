@@ -103,11 +103,16 @@ async function onDeviceResult(app: Awaited<ReturnType<typeof setUp>>): Promise<v
   const running = app.editor.startCutout(file);
   const worker = app.cutoutWorkers.at(-1)!;
   const { id } = worker.requests.at(-1)!;
-  worker.answer({ id, kind: 'progress', progress: { stage: 'preview', preview: bitmap(), width: 20, height: 10 } });
+  worker.answer({ id, kind: 'progress', progress: { stage: 'preview', preview: bitmap(), width: 20, height: 10, pass: 'full' } });
   worker.answer({
     id,
     kind: 'result',
-    output: { png: new Blob(['png']), width: 20, height: 10, timings: { modelMs: 0, inferenceMs: 0, foregroundMs: 0, totalMs: 0 } },
+    output: {
+      png: new Blob(['png']),
+      width: 20,
+      height: 10,
+      timings: { modelMs: 0, inferenceMs: 0, fastPreviewMs: 0, foregroundMs: 0, totalMs: 0 },
+    },
   });
   expect(await running).toBe(true);
 }
