@@ -310,6 +310,19 @@ test('a 54 MP photo is reduced to 50 MP with a notice, and the tab survives', as
   await expect(page.getByRole('button', { name: 'Download PNG' })).toBeEnabled();
 });
 
+test('a photo with no subject says so instead of handing over an empty cutout silently', async () => {
+  // A plain grey wall: nothing to cut out.
+  const width = 640;
+  const height = 480;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([182, 180, 176, 255], i * 4);
+  await dropFile(page, encodePng({ width, height, data }), 'plain-wall.png', 'image/png');
+  await waitForFinishedCutout('plain-wall.png');
+  await expect(message()).toContainText('No clear subject was found');
+  // The (empty) result is still there to download; nothing earlier was lost.
+  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeEnabled();
+});
+
 test('nothing left the device', async () => {
   expect(foreign, `requests to other hosts: ${foreign.join(', ')}`).toEqual([]);
   expect(consoleLines.filter((line) => line.startsWith('error'))).toEqual([]);
