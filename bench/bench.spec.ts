@@ -8,21 +8,7 @@ import { test, type Browser, type BrowserContext, type Page } from '@playwright/
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import {
-  alphaChannel,
-  alphaIoU,
-  alphaOf,
-  foregroundColourError,
-  shownColourError,
-  coreOpaqueFraction,
-  edgeBand,
-  encodePng,
-  meanAbsAlphaError,
-  opaqueCoreFast,
-  readPng,
-  scaledExactTruthComposite,
-  type Rgba,
-} from '../test/support/images.ts';
+import { cutoutQuality, alphaOf, encodePng, readPng, scaledExactTruthComposite, type Rgba } from '../test/support/images.ts';
 import { installLongTaskProbe, longestTask, resetLongestTask, watchForeignRequests } from '../test/e2e/helpers.ts';
 import { BENCH_PORTS } from './playwright.bench.config.ts';
 import { startMemoryProbe } from './support/process-memory.ts';
@@ -150,21 +136,7 @@ async function stageFile(page: Page, image: BenchImage, runName: string): Promis
 // Quality
 
 function qualityOf(result: Rgba, image: BenchImage): Quality {
-  const alpha = alphaChannel(result);
-  const radius = Math.max(2, Math.round((4 * Math.max(image.width, image.height)) / 1024)); // 4 model pixels each side
-  const band = edgeBand(image.truth, image.width, image.height, radius);
-  const core = opaqueCoreFast(image.truth, image.width, image.height, radius);
-  const quality: Quality = {
-    iou: alphaIoU(alpha, image.truth),
-    maeAll: meanAbsAlphaError(alpha, image.truth),
-    maeEdge: meanAbsAlphaError(alpha, image.truth, band),
-    coreOpaque: coreOpaqueFraction(alpha, core),
-  };
-  if (image.foreground) {
-    quality.colourEdge = foregroundColourError(result, image.truth, image.foreground, band);
-    quality.colourShown = shownColourError(result, image.truth, image.foreground, band);
-  }
-  return quality;
+  return cutoutQuality(result, image.truth, image.foreground);
 }
 
 // ---------------------------------------------------------------------------------------------

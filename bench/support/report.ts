@@ -1,6 +1,7 @@
 /** Turns the bench's results into the markdown tables printed and written to BENCH.md. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { CutoutQuality } from '../../test/support/images.ts';
 
 export type ContenderName = 'baseline' | 'raw' | 'cutwise';
 
@@ -22,16 +23,8 @@ export interface Sample {
   jsHeapBytes: number;
 }
 
-export interface Quality {
-  iou: number;
-  maeAll: number;
-  maeEdge: number;
-  coreOpaque: number;
-  /** Edge-band foreground colour error (premultiplied, 0–1), where the truth has the subject's colours. */
-  colourEdge?: number;
-  /** The halo alone: shown colour against the true colour, weighted by the cutout's alpha (0–1). */
-  colourShown?: number;
-}
+/** A cutout's quality against exact truth (defined once, in test/support/images.ts). */
+export type Quality = CutoutQuality;
 
 /** Quality of one eval-dev image, baseline and Cutwise. */
 export interface EvalResult {

@@ -20,17 +20,14 @@ import { DEFAULT_FOREGROUND_OPTIONS, estimateForeground } from '../../src/shared
 import { MASK_CEILING, MASK_FLOOR } from '../../src/shared/image/mask.ts';
 import { MODEL_WEIGHTS_KEY, type ModelManifest } from '../../src/shared/model-manifest.ts';
 import {
-  alphaChannel,
-  alphaIoU,
+  cutoutQuality,
+  edgeBandRadius,
+  type CutoutQuality,
   alphaOf,
-  coreOpaqueFraction,
   edgeBand,
   encodePng,
   exactTruthComposite,
   foregroundColourError,
-  shownColourError,
-  meanAbsAlphaError,
-  opaqueCoreFast,
   readPng,
   type Rgba,
 } from '../../test/support/images.ts';
@@ -174,30 +171,9 @@ function cutout(item: Item, mask: Uint8ClampedArray, setting: Setting): Rgba {
   return { width: item.photo.width, height: item.photo.height, data: new Uint8Array(data.buffer) };
 }
 
-interface Score {
-  iou: number;
-  maeEdge: number;
-  core: number;
-  colour?: number;
-  shown?: number;
-}
+type Score = CutoutQuality;
 
-function score(item: Item, result: Rgba): Score {
-  const alpha = alphaChannel(result);
-  const radius = Math.max(2, Math.round((4 * Math.max(item.photo.width, item.photo.height)) / 1024));
-  const band = edgeBand(item.truth, item.photo.width, item.photo.height, radius);
-  const core = opaqueCoreFast(item.truth, item.photo.width, item.photo.height, radius);
-  const out: Score = {
-    iou: alphaIoU(alpha, item.truth),
-    maeEdge: meanAbsAlphaError(alpha, item.truth, band),
-    core: coreOpaqueFraction(alpha, core),
-  };
-  if (item.foreground) {
-    out.colour = foregroundColourError(result, item.truth, item.foreground, band);
-    out.shown = shownColourError(result, item.truth, item.foreground, band);
-  }
-  return out;
-}
+const score = (item: Item, result: Rgba): Score => cutoutQuality(result, item.truth, item.foreground);
 
 /**
  * BENCH.md's picture: the lemur's busiest stretch of edge (the window with the most edge-band pixels),
@@ -208,7 +184,7 @@ function edgePicture(item: Item, before: Rgba, after: Rgba): Rgba {
   const h = 70;
   const zoom = 3;
   const gap = 6;
-  const radius = Math.max(2, Math.round((4 * Math.max(item.photo.width, item.photo.height)) / 1024));
+  const radius = edgeBandRadius(item.photo.width, item.photo.height);
   const band = edgeBand(item.truth, item.photo.width, item.photo.height, radius);
   let best = { x: 0, y: 0, count: -1 };
   for (let y = 0; y + h <= item.photo.height; y += 10)
@@ -290,7 +266,7 @@ test('edge settings on eval-dev', async () => {
     const pick = (f: (s: Score) => number | undefined, set: Item[]) =>
       mean(set.flatMap((item) => (per.get(item.id) && f(per.get(item.id)!) !== undefined ? [f(per.get(item.id)!)!] : [])));
     console.log(
-      `${name.padEnd(34)} photos: IoU ${pick((s) => s.iou, photos).toFixed(4)} edge MAE ${pick((s) => s.maeEdge, photos).toFixed(4)} core ${(pick((s) => s.core, photos) * 100).toFixed(2)} % colour ${pick((s) => s.colour, photos).toFixed(4)} shown ${pick((s) => s.shown, photos).toFixed(4)}` +
+      `${name.padEnd(34)} photos: IoU ${pick((s) => s.iou, photos).toFixed(4)} edge MAE ${pick((s) => s.maeEdge, photos).toFixed(4)} core ${(pick((s) => s.coreOpaque, photos) * 100).toFixed(2)} % colour ${pick((s) => s.colourEdge, photos).toFixed(4)} shown ${pick((s) => s.colourShown, photos).toFixed(4)}` +
         ` | small: IoU ${pick(
           (s) => s.iou,
           list.filter((item) => item.id.startsWith('small-')),
@@ -302,7 +278,7 @@ test('edge settings on eval-dev', async () => {
   console.log('\ncolour error split (photos with true colours):');
   for (const item of list.filter((candidate) => candidate.foreground)) {
     const result = cutout(item, masks.get(item.id)!, before);
-    const radius = Math.max(2, Math.round((4 * Math.max(item.photo.width, item.photo.height)) / 1024));
+    const radius = edgeBandRadius(item.photo.width, item.photo.height);
     const band = edgeBand(item.truth, item.photo.width, item.photo.height, radius);
     const withTruthColours = { ...result, data: Uint8Array.from(result.data) };
     for (let i = 0; i < item.truth.length; i++)
@@ -328,7 +304,7 @@ test('edge settings on eval-dev', async () => {
   const last = rows.at(-1)!;
   const line = (s: Score | undefined) =>
     s
-      ? `IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.core * 100).toFixed(1)} %${s.colour === undefined ? '' : ` colour ${s.colour.toFixed(4)} shown ${s.shown!.toFixed(4)}`}`
+      ? `IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.coreOpaque * 100).toFixed(1)} %${s.colourEdge === undefined ? '' : ` colour ${s.colourEdge.toFixed(4)} shown ${s.colourShown!.toFixed(4)}`}`
       : '—';
   // The picture shows what the app ships: the full pass's fit and size only.
   if (FIT === 'letterbox' && SIDE === 1024) {

@@ -86,7 +86,7 @@ export function hostSecurityHeaders(path: string, extraConnectOrigins: readonly 
 /**
  * Host names a CSP source can carry as typed: letters (punycode), digits, dots and hyphens. URL
  * parsers keep `;`, `,`, `'` and `*` in hosts, and one of those in a header splits or ends a
- * directive (`https://evil.example;sandbox` would sandbox the app on every load). Bracketed IPv6 is
+ * directive (a host typed as `<name>;sandbox` would sandbox the app on every load). Bracketed IPv6 is
  * left out too: Chromium drops `http://[::1]:9` as an invalid source.
  */
 export const CSP_SAFE_HOST = /^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$/;

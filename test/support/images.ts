@@ -329,32 +329,56 @@ export function opaqueCoreFast(truth: Uint8Array, width: number, height: number,
   return erodeMask(mask, width, height, margin);
 }
 
-/** Edge quality of a cutout against exact truth, with the edge band the bench uses (4 model pixels each side). */
-export interface EdgeQuality {
-  iou: number;
-  maeEdge: number;
-  coreOpaque: number;
-  /** Premultiplied (α·F) colour error in the edge band: counts alpha errors too. */
-  colourEdge: number;
-  /** The halo alone (see shownColourError). */
-  colourShown: number;
-  /** The same shown colour error had the cutout kept the photo's own (mixed) colours: today's without the colour step. */
-  colourShownIfPhotoColours: number;
+/** The edge band's half-width the bench uses: 4 model pixels (of 1024) each side, at least 2. */
+export function edgeBandRadius(width: number, height: number): number {
+  return Math.max(2, Math.round((4 * Math.max(width, height)) / 1024));
 }
+
+/** Quality of a cutout against exact truth: one definition for the bench, tune:edges and the e2e tests. */
+export interface CutoutQuality {
+  iou: number;
+  /** Mean absolute alpha error over every pixel and over the edge band (0–1). */
+  maeAll: number;
+  maeEdge: number;
+  /** Share of the subject's core (truth ≥ 250, eroded by the band radius) that is exactly 255. */
+  coreOpaque: number;
+  /** Premultiplied (α·F) colour error in the edge band: counts alpha errors too. Only with true colours. */
+  colourEdge?: number;
+  /** The halo alone (see shownColourError). Only with true colours. */
+  colourShown?: number;
+}
+
+export function cutoutQuality(result: Rgba, truth: Uint8Array, truthForeground?: Rgba): CutoutQuality {
+  const { width, height } = result;
+  const alpha = alphaChannel(result);
+  const radius = edgeBandRadius(width, height);
+  const band = edgeBand(truth, width, height, radius);
+  const quality: CutoutQuality = {
+    iou: alphaIoU(alpha, truth),
+    maeAll: meanAbsAlphaError(alpha, truth),
+    maeEdge: meanAbsAlphaError(alpha, truth, band),
+    coreOpaque: coreOpaqueFraction(alpha, opaqueCoreFast(truth, width, height, radius)),
+  };
+  if (truthForeground) {
+    quality.colourEdge = foregroundColourError(result, truth, truthForeground, band);
+    quality.colourShown = shownColourError(result, truth, truthForeground, band);
+  }
+  return quality;
+}
+
+/** Edge quality for the e2e tests: the cutout's quality with colours, and the halo the photo's own colours would give. */
+export type EdgeQuality = Required<CutoutQuality> & {
+  /** The same shown colour error had the cutout kept the photo's own (mixed) colours: as without the colour step. */
+  colourShownIfPhotoColours: number;
+};
 
 export function edgeQuality(result: Rgba, photo: Rgba, truth: Uint8Array, truthForeground: Rgba): EdgeQuality {
   const { width, height } = result;
-  const alpha = alphaChannel(result);
-  const radius = Math.max(2, Math.round((4 * Math.max(width, height)) / 1024));
-  const band = edgeBand(truth, width, height, radius);
   const photoColours = { width, height, data: Uint8Array.from(photo.data) };
-  for (let i = 0; i < alpha.length; i++) photoColours.data[i * 4 + 3] = alpha[i]!;
+  for (let i = 0; i < width * height; i++) photoColours.data[i * 4 + 3] = result.data[i * 4 + 3]!;
+  const band = edgeBand(truth, width, height, edgeBandRadius(width, height));
   return {
-    iou: alphaIoU(alpha, truth),
-    maeEdge: meanAbsAlphaError(alpha, truth, band),
-    coreOpaque: coreOpaqueFraction(alpha, opaqueCoreFast(truth, width, height, radius)),
-    colourEdge: foregroundColourError(result, truth, truthForeground, band),
-    colourShown: shownColourError(result, truth, truthForeground, band),
+    ...(cutoutQuality(result, truth, truthForeground) as Required<CutoutQuality>),
     colourShownIfPhotoColours: shownColourError(photoColours, truth, truthForeground, band),
   };
 }

@@ -193,20 +193,22 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
     unreadable: 'ambiguous' | 'unavailable',
     secret: string,
   ): Promise<Record<string, unknown>> {
+    const unreadableAnswer = (cause?: unknown): ProviderError =>
+      new ProviderError({
+        kind: unreadable,
+        ambiguity: 'no-image',
+        provider: 'leonardo',
+        status,
+        hint: 'Its answer could not be read.',
+        ...(cause === undefined ? {} : { cause }),
+      });
     let text: string;
     let json: unknown;
     try {
       text = await body.text();
       json = JSON.parse(text);
     } catch (error) {
-      throw new ProviderError({
-        kind: unreadable,
-        ambiguity: 'no-image',
-        provider: 'leonardo',
-        status,
-        hint: 'Its answer could not be read.',
-        cause: error,
-      });
+      throw unreadableAnswer(error);
     }
     const envelopeError = Array.isArray(json) || (isRecord(json) && Array.isArray(json['errors']) && json['errors'].length > 0);
     if (envelopeError) {
@@ -214,14 +216,7 @@ export class LeonardoAdapter implements ProviderAdapter<LeonardoRemoveBgRequest>
       // "Do not rely on HTTP 4xx alone": the status the envelope states wins over the 200.
       throw errorFromAnswer(this.context, parsed.status ?? 400, parsed);
     }
-    if (!isRecord(json))
-      throw new ProviderError({
-        kind: unreadable,
-        ambiguity: 'no-image',
-        provider: 'leonardo',
-        status,
-        hint: 'Its answer could not be read.',
-      });
+    if (!isRecord(json)) throw unreadableAnswer();
     const wrapped = jsonRecord(json, 'generateSync');
     return wrapped ?? json;
   }
