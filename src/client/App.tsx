@@ -1,36 +1,35 @@
-import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createSignal, onCleanup, onMount, Show } from 'solid-js';
 import { AppServicesProvider, createAppServices } from './services.ts';
 import { pickImageFile } from './state/input-files.ts';
-import { DropZone } from './components/DropZone.tsx';
-import { JobProgress } from './components/JobProgress.tsx';
-import { PendingPhoto } from './components/PendingPhoto.tsx';
-import { CompareView } from './components/CompareView.tsx';
-import { ExportBar } from './components/ExportBar.tsx';
-import { BackgroundPicker } from './components/BackgroundPicker.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
 import { MessageBar } from './components/MessageBar.tsx';
 import { KeysPanel } from './components/KeysPanel.tsx';
-import { PaidExports } from './components/PaidExports.tsx';
 import { UsageView } from './components/usage/UsageView.tsx';
 import { consumeLaunchQueue, takeSharedFile, type SharedFileOffer } from './state/launch-files.ts';
 import { SharedFilePrompt } from './components/SharedFilePrompt.tsx';
 import { AppStatus } from './components/AppStatus.tsx';
 import { OfflinePanel } from './components/OfflinePanel.tsx';
+import { Sheet } from './components/Sheet.tsx';
+import { TopBar, type SheetName } from './components/TopBar.tsx';
+import { Workspace } from './components/Workspace.tsx';
+import { Announcer } from './components/Announcer.tsx';
 
 export function App() {
   const services = createAppServices();
-  const { editor, keys } = services;
+  const { editor, keys, pwa } = services;
+  const [sheet, setSheet] = createSignal<SheetName>();
 
   function accept(files: readonly File[], source: string): void {
     const picked = pickImageFile(files);
     if (!picked.file) {
-      editor.showMessage({ tone: 'error', text: `The ${source} held no file. Drop, paste or pick one image.` });
+      editor.showMessage({ tone: 'error', text: `The ${source} held no file. Drop, paste or choose one image.` });
       return;
     }
     void editor.startCutout(picked.file, picked.note);
   }
 
   const [sharedOffer, setSharedOffer] = createSignal<SharedFileOffer>();
+  const [dragging, setDragging] = createSignal(false);
 
   onMount(() => {
     const launch = { accept, showError: (text: string) => editor.showMessage({ tone: 'error', text }), offer: setSharedOffer };
@@ -39,6 +38,7 @@ export function App() {
     const onPaste = (event: ClipboardEvent): void => {
       const target = event.target;
       if (target instanceof HTMLInputElement && target.type !== 'file') return; // let text fields paste text
+      if (target instanceof HTMLTextAreaElement) return;
       const files = [...(event.clipboardData?.files ?? [])];
       if (files.length === 0) {
         editor.showMessage({ tone: 'error', text: 'The clipboard has no image. Copy an image, then paste again.' });
@@ -47,72 +47,75 @@ export function App() {
       event.preventDefault();
       accept(files, 'clipboard');
     };
+    // A drop anywhere on the page is accepted, so the whole page says so while a file is over it.
+    let depth = 0;
+    const onDragEnter = (event: DragEvent): void => {
+      if (!event.dataTransfer?.types.includes('Files')) return;
+      depth += 1;
+      setDragging(true);
+    };
+    const onDragLeave = (): void => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
     const onDragOver = (event: DragEvent): void => event.preventDefault();
     const onDrop = (event: DragEvent): void => {
       event.preventDefault();
+      depth = 0;
+      setDragging(false);
       accept([...(event.dataTransfer?.files ?? [])], 'drop');
     };
     document.addEventListener('paste', onPaste);
+    window.addEventListener('dragenter', onDragEnter);
+    window.addEventListener('dragleave', onDragLeave);
     window.addEventListener('dragover', onDragOver);
     window.addEventListener('drop', onDrop);
     onCleanup(() => {
       document.removeEventListener('paste', onPaste);
+      window.removeEventListener('dragenter', onDragEnter);
+      window.removeEventListener('dragleave', onDragLeave);
       window.removeEventListener('dragover', onDragOver);
       window.removeEventListener('drop', onDrop);
     });
   });
 
+  const closeSheet = (): void => {
+    setSheet(undefined);
+  };
+
   return (
     <AppServicesProvider value={services}>
-      <AppStatus />
-      <header class="top">
-        <h1>
-          Cutwise <span class="tagline">cut out the subject — on your device, nothing uploaded</span>
-        </h1>
-        <div class="panels">
-          <KeysPanel />
-          <SettingsPanel />
-          <OfflinePanel />
-        </div>
-      </header>
-      <main class="card">
-        <MessageBar />
+      <div class="app" classList={{ dragging: dragging() }}>
+        <TopBar open={sheet()} onOpen={setSheet} />
+        <AppStatus />
         <Show when={sharedOffer()}>{(offer) => <SharedFilePrompt offer={offer()} />}</Show>
-        <DropZone onFiles={(files) => accept(files, 'selection')} />
-        <Show when={editor.pendingPhoto()} fallback={<JobProgress />}>
-          {(photo) => <PendingPhoto photo={photo()} />}
-        </Show>
-        <Show when={editor.result()}>
-          {(result) => (
-            <section class="result" aria-label="Result">
-              <CompareView result={result()} />
-              <div class="tools">
-                <BackgroundPicker />
-                <ExportBar />
-              </div>
-              <PaidExports />
-            </section>
-          )}
-        </Show>
-        <Show when={keys.credits()}>
-          {(credits) => (
-            <details
-              class="usage-panel"
-              data-testid="usage-panel"
-              ref={(panel) => {
-                // An alert opens the panel; it never closes it under the person's hands when the alert goes.
-                createEffect(() => {
-                  if (credits().alerts().length > 0) panel.open = true;
-                });
-              }}
-            >
-              <summary>Usage and balances</summary>
-              <UsageView />
-            </details>
-          )}
-        </Show>
-      </main>
-      <footer class="foot">Free and on-device. Licensed AGPL-3.0-or-later.</footer>
+        <Workspace onFiles={(files) => accept(files, 'selection')} onOpenSheet={setSheet} />
+        <MessageBar />
+        <Announcer />
+        <footer class="foot">
+          Free and on-device: your photo never leaves this device unless you ask a paid provider. Licensed AGPL-3.0-or-later.
+        </footer>
+      </div>
+      <Sheet open={sheet() === 'keys'} title="Keys" testId="keys-panel" onClose={closeSheet}>
+        <KeysPanel />
+      </Sheet>
+      <Show when={keys.credits()}>
+        <Sheet open={sheet() === 'usage'} title="Usage and balances" testId="usage-panel" onClose={closeSheet}>
+          <UsageView />
+        </Sheet>
+      </Show>
+      <Sheet
+        open={sheet() === 'offline'}
+        title="Offline use"
+        testId="offline-panel"
+        onClose={closeSheet}
+        onOpen={() => void pwa.offlineModel.refresh()}
+      >
+        <OfflinePanel />
+      </Sheet>
+      <Sheet open={sheet() === 'settings'} title="Settings" testId="settings-panel" onClose={closeSheet}>
+        <SettingsPanel />
+      </Sheet>
     </AppServicesProvider>
   );
 }

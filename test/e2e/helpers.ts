@@ -1,4 +1,4 @@
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { expect, type BrowserContext, type Page, type Worker } from '@playwright/test';
 
 /**
  * Hands the page one File the way a person does: a drop on the drop zone (a DataTransfer, as drag
@@ -155,8 +155,28 @@ export async function startPageClock(context: BrowserContext, at: number): Promi
   await context.clock.install({ time: at });
 }
 
-/** Opens a `<details>` panel by its test id if it is closed. */
-export async function openDetails(page: Page, testId: string): Promise<void> {
-  const panel = page.getByTestId(testId);
-  if (!(await panel.evaluate((element) => (element as HTMLDetailsElement).open))) await panel.locator('summary').first().click();
+const SHEET_BUTTONS: Record<string, string> = {
+  'keys-panel': 'open-keys',
+  'usage-panel': 'open-usage',
+  'offline-panel': 'open-offline',
+  'settings-panel': 'open-settings',
+};
+
+/** Opens a side sheet (Keys, Usage, Offline use, Settings) by its test id, closing any other first. */
+export async function openSheet(page: Page, testId: string): Promise<void> {
+  const sheet = page.getByTestId(testId);
+  if (await sheet.evaluate((element) => (element as HTMLDialogElement).open)) return;
+  await closeSheet(page);
+  const button = SHEET_BUTTONS[testId];
+  if (!button) throw new Error(`no sheet called ${testId}`);
+  await page.getByTestId(button).click();
+  await expect(sheet).toBeVisible();
+}
+
+/** Closes the open side sheet, if any, with Escape as a person would. */
+export async function closeSheet(page: Page): Promise<void> {
+  const open = page.locator('dialog.sheet[open]');
+  if ((await open.count()) === 0) return;
+  await page.keyboard.press('Escape');
+  await expect(open).toHaveCount(0);
 }

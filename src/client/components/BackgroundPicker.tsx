@@ -1,38 +1,57 @@
 import { useEditor } from '../services.ts';
 
+const WHITE = '#ffffff';
+
+/** Transparent, white or any colour; the colour is a radio of its own with a swatch beside it. */
 export function BackgroundPicker() {
   const editor = useEditor();
-  const color = () => (editor.state.background.kind === 'color' ? editor.state.background.color : '#ffffff');
+  const kind = () => editor.state.background.kind;
+  const chosenColour = () => (editor.state.background.kind === 'color' ? editor.state.background.color : undefined);
+  let lastColour = '#2f6fed';
+  const pickColour = (colour: string): void => {
+    lastColour = colour;
+    editor.setBackground({ kind: 'color', color: colour });
+  };
   return (
-    <fieldset class="background">
+    <fieldset class="choice-group background">
       <legend>Background</legend>
-      <label>
-        <input
-          type="radio"
-          name="background"
-          checked={editor.state.background.kind === 'transparent'}
-          onChange={() => editor.setBackground({ kind: 'transparent' })}
-        />
-        Transparent
-      </label>
-      <label>
-        <input
-          type="radio"
-          name="background"
-          checked={editor.state.background.kind === 'color' && editor.state.background.color === '#ffffff'}
-          onChange={() => editor.setBackground({ kind: 'color', color: '#ffffff' })}
-        />
-        White
-      </label>
-      <label>
+      <div class="chips">
+        <label class="chip">
+          <input
+            type="radio"
+            name="background"
+            checked={kind() === 'transparent'}
+            onChange={() => editor.setBackground({ kind: 'transparent' })}
+          />
+          <span>
+            <span class="swatch checker" aria-hidden="true" />
+            Transparent
+          </span>
+        </label>
+        <label class="chip">
+          <input type="radio" name="background" checked={chosenColour() === WHITE} onChange={() => pickColour(WHITE)} />
+          <span>
+            <span class="swatch" style={{ background: WHITE }} aria-hidden="true" />
+            White
+          </span>
+        </label>
+        <label class="chip">
+          <input
+            type="radio"
+            name="background"
+            checked={chosenColour() !== undefined && chosenColour() !== WHITE}
+            onChange={() => pickColour(lastColour)}
+          />
+          <span>Colour</span>
+        </label>
         <input
           type="color"
-          value={color()}
+          class="colour-input"
+          value={chosenColour() !== undefined && chosenColour() !== WHITE ? chosenColour() : lastColour}
           aria-label="Background colour"
-          onInput={(event) => editor.setBackground({ kind: 'color', color: event.currentTarget.value })}
+          onInput={(event) => pickColour(event.currentTarget.value)}
         />
-        Colour
-      </label>
+      </div>
     </fieldset>
   );
 }

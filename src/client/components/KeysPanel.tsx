@@ -364,8 +364,7 @@ function KeyProtectionSettings() {
 export function KeysPanel() {
   const { keys } = useApp();
   return (
-    <details class="settings keys" data-testid="keys-panel">
-      <summary>Keys</summary>
+    <div class="panel keys">
       <p class="hint">
         Optional, for HD cutouts and AI edits by a paid provider. Keys are sent only to their provider's address (below, under Advanced),
         never to Cutwise.
@@ -425,6 +424,6 @@ export function KeysPanel() {
         </p>
         <For each={PROVIDER_IDS}>{(provider) => <EndpointFields provider={provider} />}</For>
       </details>
-    </details>
+    </div>
   );
 }

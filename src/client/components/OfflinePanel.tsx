@@ -16,12 +16,7 @@ export function OfflinePanel() {
   };
   const percent = (part: { loaded: number; total: number }) => (part.total > 0 ? Math.floor((part.loaded / part.total) * 100) : 0);
   return (
-    <details
-      class="settings offline-panel"
-      data-testid="offline-panel"
-      onToggle={(event) => event.currentTarget.open && void offlineModel.refresh()}
-    >
-      <summary>Offline use</summary>
+    <div class="panel offline-panel">
       <p data-testid="offline-model-status" data-complete={complete() ? 'yes' : 'no'}>
         {statusText()}
       </p>
@@ -80,6 +75,6 @@ export function OfflinePanel() {
             ? ' The browser may clear it when space runs low.'
             : ''}
       </p>
-    </details>
+    </div>
   );
 }

@@ -12,8 +12,7 @@ const MODELS: Array<{ value: ModelChoice; label: string }> = [
 export function SettingsPanel() {
   const editor = useEditor();
   return (
-    <details class="settings">
-      <summary>Settings</summary>
+    <div class="panel settings">
       <label>
         On-device model
         <select
@@ -31,6 +30,6 @@ export function SettingsPanel() {
         </select>
       </label>
       <p class="hint">Downloaded once from this site, then kept by the browser.</p>
-    </details>
+    </div>
   );
 }

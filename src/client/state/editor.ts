@@ -123,11 +123,16 @@ export function createEditor(deps: EditorDeps) {
     const current = phase();
     return current.kind === 'running' ? current.job : undefined;
   };
-  /** What is on screen: the running job's preview, else the last finished result. */
+  /**
+   * What is on screen: the last finished result, or while a job runs its own preview. A new photo
+   * never shows the previous photo's result (it could be downloaded under the wrong name); a paid
+   * call on the same photo keeps showing the result it will replace.
+   */
   const result = (): Result | undefined => {
     const current = phase();
     if (current.kind === 'done') return current.result;
-    return current.kind === 'running' ? (current.preview ?? current.kept) : undefined;
+    if (current.kind !== 'running') return undefined;
+    return current.preview ?? (current.job.stage === 'remote' ? current.kept : undefined);
   };
   /** The photo of a running job that has no preview yet, to show at once instead of a blank wait. */
   const pendingPhoto = (): Blob | undefined => {
@@ -340,6 +345,31 @@ export function createEditor(deps: EditorDeps) {
     });
   }
 
+  /** Whether this browser can hand a cutout file to the system's share sheet (phones, some desktops). */
+  function canShareFiles(): boolean {
+    if (typeof navigator.canShare !== 'function') return false;
+    try {
+      return navigator.canShare({ files: [new File([], 'cutout.png', { type: 'image/png' })] });
+    } catch {
+      return false;
+    }
+  }
+
+  function share(): Promise<void> {
+    return runExport(async () => {
+      const current = result();
+      const blob = await exportBlob('image/png');
+      if (!current || !blob) return;
+      const file = new File([blob], cutoutFileName(current.fileName, 'image/png'), { type: 'image/png' });
+      try {
+        await navigator.share({ files: [file] });
+      } catch (error) {
+        if (isAbort(error)) return; // the person closed the share sheet
+        throw error;
+      }
+    });
+  }
+
   function setBackground(background: Background): void {
     setState('background', background);
   }
@@ -378,6 +408,8 @@ export function createEditor(deps: EditorDeps) {
     runRemote,
     download,
     copyToClipboard,
+    canShareFiles,
+    share,
     setBackground,
     setModel,
     showMessage,
