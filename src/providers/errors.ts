@@ -178,7 +178,7 @@ function ambiguityText(provider: ProviderId, ambiguity: Ambiguity): string {
       return `The connection to ${name} broke while the result was coming back.`;
     case 'no-answer': {
       const retiring = providerMeta(provider).retirement;
-      return `No answer from ${name} reached this page: the connection failed after the photo was sent, or ${name}'s host refused this page (CORS).${retiring ? ` ${retiring.announcement}` : ''}`;
+      return `No answer from ${name} reached this page: the connection failed after the photo was sent, or ${name}'s host does not answer web pages (a browser rule called CORS).${retiring ? ` ${retiring.announcement}` : ''}`;
     }
     case 'went-offline':
       return `This device went offline while ${name} was working on the photo.`;
@@ -206,8 +206,8 @@ function noAnswerText(provider: ProviderId): string {
   const relay = `set a relay's address for ${name} under ${ADDRESS_SETTING} (Cutwise ships one: npm run relay, see the README).`;
   const cors =
     meta.browserAccess === 'refuses'
-      ? `${name}'s documentation says to call it from a server, not from a web page, so its host most likely refused this page (CORS). To use ${name} from Cutwise, ${relay}`
-      : `If it keeps happening while other sites load, ${name}'s host refuses requests from web pages (CORS): ${relay}`;
+      ? `${name}'s documentation says to call it from a server, not from a web page, so its host most likely refused this page (browsers enforce this with a rule called CORS). To use ${name} from Cutwise, ${relay}`
+      : `If it keeps happening while other sites load, ${name}'s host does not answer web pages (a browser rule called CORS): ${relay}`;
   const retiring = meta.retirement ? ` ${meta.retirement.announcement}` : '';
   return `The request to ${name} got no answer: the connection failed, or the browser blocked it. Nothing was charged. ${cors}${retiring}`;
 }
@@ -226,7 +226,7 @@ function retiredText(provider: ProviderId, by: RetiredBy, status: number | undef
         ? `${name} refused a key that worked before${http}: it has closed its API for self-serve keys.`
         : `${name} has closed its API for self-serve keys.`;
   const next = successor
-    ? ` To keep paying for full-resolution cutouts, create a ${successor.displayName} API key (${successor.keySource}) and add it under Keys.`
+    ? ` To keep getting a provider's cutout, create a ${successor.displayName} API key (${successor.keySource}) and add it under Keys.`
     : '';
   return `${what}${retirement ? ` ${retirement.announcement}` : ''} Nothing was charged.${next} Your ${name} history stays under Usage and balances, and the free on-device cutout works as before.`;
 }

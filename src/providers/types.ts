@@ -101,7 +101,7 @@ export interface BalanceSpec {
   subscription?: 'allowance' | 'part-of-total';
   /** Further parts of the total the account endpoint reports (remove.bg). */
   parts?: ReadonlyArray<'payg' | 'enterprise'>;
-  /** remove.bg reports free API calls per month, which are not priced here. */
+  /** remove.bg reports free calls per month (preview size only, shown as "free previews"), which are not priced here. */
   freeCalls?: boolean;
   /** withoutBG: the credits freeze at a reported instant (UTC). */
   expires?: boolean;
@@ -132,6 +132,11 @@ export interface ProviderMeta {
   authHeader: string;
   /** Where a person gets a key, for the Keys panel. */
   keySource: string;
+  /**
+   * The provider's own page where a person tops up the balance or sees its prices, offered when a paid
+   * call is blocked for want of balance. Only the provider's own domain.
+   */
+  topUpUrl: string;
   /** A key of another shape is refused before anything is sent (Leonardo.Ai keys are UUIDs). */
   keyPattern?: { regex: RegExp; description: string };
   endpoints: readonly EndpointSpec[];
@@ -145,7 +150,7 @@ export interface ProviderMeta {
   balance: BalanceSpec;
   /**
    * How this provider does what a person asks for, as the operation (and size, where it decides the
-   * price) of its own requests: `cutout` is the full-resolution cutout ("HD via …").
+   * price) of its own requests: `cutout` is the provider's own full-resolution cutout ("PhotoRoom's cutout").
    */
   intents: { readonly cutout: IntentRequest } & Readonly<Partial<Record<Exclude<Intent, 'cutout'>, IntentRequest>>>;
   /** PhotoRoom's `sandbox_` keys: free, watermarked results. */

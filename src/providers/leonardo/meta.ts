@@ -15,6 +15,7 @@ export const leonardoMeta = {
   displayName: 'Leonardo.Ai',
   authHeader: 'Authorization',
   keySource: 'app.leonardo.ai → API Access → Create New Key',
+  topUpUrl: 'https://app.leonardo.ai/api-access',
   // Its error docs: "check your API key follows a valid UUID format".
   keyPattern: {
     regex: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,

@@ -14,6 +14,7 @@ export const photoroomMeta = {
   displayName: 'PhotoRoom',
   authHeader: 'x-api-key',
   keySource: 'the API dashboard at app.photoroom.com/api-dashboard',
+  topUpUrl: 'https://www.photoroom.com/api/pricing',
   endpoints: [
     { field: 'segmentBase', label: 'Remove Background API', defaultUrl: PHOTOROOM_SEGMENT_BASE },
     { field: 'imageApiBase', label: 'Image Editing and account API', defaultUrl: PHOTOROOM_IMAGE_API_BASE },

@@ -13,6 +13,7 @@ export const removebgMeta = {
   displayName: 'remove.bg',
   authHeader: 'X-Api-Key',
   keySource: 'remove.bg → Dashboard → API Keys',
+  topUpUrl: 'https://www.remove.bg/pricing',
   endpoints: [{ field: 'base', label: 'API', defaultUrl: REMOVEBG_BASE }],
   operations: [
     {

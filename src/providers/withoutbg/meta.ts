@@ -13,6 +13,7 @@ export const withoutbgMeta = {
   displayName: 'withoutBG',
   authHeader: 'X-API-Key',
   keySource: 'withoutbg.com → Account → API keys',
+  topUpUrl: 'https://withoutbg.com/pricing',
   endpoints: [{ field: 'base', label: 'API', defaultUrl: WITHOUTBG_BASE }],
   operations: [
     { op: 'cutout', label: 'Image without background', noun: 'a cutout', unit: 'credit', cost: { flat: 1, chargedOn: 'success' } },

@@ -42,6 +42,15 @@ describe('the registry', () => {
     expect(PROVIDER_ORIGINS).toContain('https://cloud.leonardo.ai');
   });
 
+  it('offers each provider’s top-up page on its own domain only', () => {
+    const own = { photoroom: 'photoroom.com', removebg: 'remove.bg', withoutbg: 'withoutbg.com', leonardo: 'leonardo.ai' } as const;
+    for (const id of PROVIDER_IDS) {
+      const url = new URL(providerMeta(id).topUpUrl);
+      expect(url.protocol).toBe('https:');
+      expect(url.hostname === own[id] || url.hostname.endsWith(`.${own[id]}`), `${id}: ${url.hostname}`).toBe(true);
+    }
+  });
+
   it('names plans and sandbox keys from the descriptions', () => {
     expect(planLabel('photoroom', 'PLUS')).toBe('Plus');
     expect(planLabel('photoroom', 'enterprise')).toBe('enterprise');
@@ -106,7 +115,7 @@ describe('no answer from a provider (a failed connection or a CORS refusal)', ()
     expect(withoutbg).toMatch(/npm run relay/);
     expect(withoutbg).toMatch(/Nothing was charged/);
     const leonardo = new ProviderError({ kind: 'blocked-by-browser', provider: 'leonardo' }).message;
-    expect(leonardo).toMatch(/Leonardo\.Ai's host refuses requests from web pages \(CORS\)/);
+    expect(leonardo).toMatch(/Leonardo\.Ai's host does not answer web pages \(a browser rule called CORS\)/);
   });
 });
 
