@@ -9,9 +9,12 @@ import type { PriceQuote } from '../../credits/logic/prices.ts';
 import type { RankedRoute, RouteChoice } from '../../credits/logic/routing.ts';
 import { PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
 import { describeProviderError, humanDuration } from '../../providers/errors.ts';
+import { providerCutoutName } from '../../providers/offers.ts';
 import type { ProviderId } from '../../providers/types.ts';
 
 const ON_DEVICE = 'or use the free on-device cutout';
+/** PhotoRoom's word is "sandbox"; said once in plain words. */
+const TEST_KEY = 'a test key (PhotoRoom calls it a sandbox key)';
 
 export interface PreflightWords {
   /** What is shown before paying: the cost and balance, or why it cannot run. */
@@ -31,12 +34,12 @@ export function preflightWords(preflight: Preflight): PreflightWords {
     return blocked(`${preflight.priceError?.message ?? 'No price is known for this call.'} Nothing was sent to ${name}; ${ON_DEVICE}.`);
   }
   const quote = preflight.quote;
-  if (!quote) return { sentence: 'Free: a sandbox key, so the result carries a watermark.' };
+  if (!quote) return { sentence: `Free: ${TEST_KEY}, so the result carries a watermark.` };
   const planLabel = quote.plan ? planWords(quote) : name;
   const costClause = `${planLabel}: ${quote.noun} costs ${formatAmount(quote.cost)}`;
   if (preflight.sandbox) {
     return {
-      sentence: `Free: a sandbox key, so the result carries a watermark (${planLabel}: ${quote.noun} would cost ${formatAmount(quote.cost)}).`,
+      sentence: `Free: ${TEST_KEY}, so the result carries a watermark (${planLabel}: ${quote.noun} would cost ${formatAmount(quote.cost)}).`,
     };
   }
   const left = preflight.spendable;
@@ -101,22 +104,23 @@ export function blockedCallWords(
   return words.blockedMessage ?? words.sentence;
 }
 
-/** "PhotoRoom: a background removal costs 1 image, 83 images left." */
+/** "PhotoRoom's cutout: a background removal costs 1 image, 83 images left." */
 export function routeReason(route: RankedRoute): string {
-  const name = PROVIDER_NAMES[route.provider];
+  const name = providerCutoutName(route.provider);
   const price = route.exact
     ? formatUnits(route.cost, route.unit)
     : route.usd === undefined
       ? 'an amount known after the call'
       : `about ${formatUsd(route.usd)}`;
   const left = route.spendable;
+  if (route.exact && route.cost === 0) return `${name}: free with a test key (the result is watermarked).`;
   if (!route.canPay) return `${name}: ${route.noun} costs ${price}, only ${formatUnits(Math.max(0, left ?? 0), route.unit)} left.`;
   return `${name}: ${route.noun} costs ${price}${left === undefined ? ' (balance not checked yet)' : `, ${formatUnits(left, route.unit)} left`}.`;
 }
 
-/** The advice under the HD buttons. */
+/** The advice under the provider-cutout buttons. */
 export function routeAdvice(choice: RouteChoice): string {
-  if (choice.pick) return `Best value for HD: ${routeReason(choice.pick)}`;
+  if (choice.pick) return `Best value: ${routeReason(choice.pick)}`;
   switch (choice.onDeviceReason) {
     case 'offline':
       return 'This device is offline: the on-device cutout works without a connection.';

@@ -112,7 +112,7 @@ export interface CostContext {
  * where only a price in money is known.
  */
 export function costInWords(source: PriceSource, op: string, context: CostContext = {}): string {
-  if (context.sandbox) return 'free (sandbox key, watermarked)';
+  if (context.sandbox) return 'free (test key, watermarked)';
   const quote = quotePrice(source, { op, size: context.size, plan: context.plan });
   const operation = source.operations.find((candidate) => candidate.op === op);
   if (!operation) return 'cost unknown';

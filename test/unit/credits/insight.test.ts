@@ -231,6 +231,10 @@ describe('credit-aware routing', () => {
       online: true,
     });
     expect(choice.pick).toMatchObject({ keyId: 'rbg', cost: 0.25, size: 'preview' });
+    // Named as the offer is everywhere: the provider's own cutout, never "HD".
+    expect(routeAdvice(choice)).toBe(
+      "Best value: remove.bg's cutout: a preview cutout (up to 0.25 MP) costs 0.25 credits, 10 credits left.",
+    );
   });
 
   it('offers the on-device cutout when no key can pay, and when offline', () => {

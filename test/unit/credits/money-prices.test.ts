@@ -198,6 +198,6 @@ describe('PhotoRoom plan names without published prices', () => {
       now: BEFORE,
     });
     expect(check).toMatchObject({ status: 'ok', cost: 0 });
-    expect(preflightWords(check).sentence).toMatch(/^Free: a sandbox key/);
+    expect(preflightWords(check).sentence).toMatch(/^Free: a test key \(PhotoRoom calls it a sandbox key\)/);
   });
 });

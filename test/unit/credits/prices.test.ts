@@ -230,7 +230,7 @@ describe('preflight sentence', () => {
     expect(sandbox.status).toBe('ok');
     expect(sandbox.cost).toBe(0);
     expect(preflightWords(sandbox).sentence).toBe(
-      'Free: a sandbox key, so the result carries a watermark (Basic plan: an AI edit would cost 5).',
+      'Free: a test key (PhotoRoom calls it a sandbox key), so the result carries a watermark (Basic plan: an AI edit would cost 5).',
     );
 
     const old = account('photoroom', 50, 'basic');
