@@ -14,17 +14,17 @@ export function AlertList(props: {
       <ul class="credit-alerts" aria-label="Credit alerts">
         <For each={sorted()}>
           {(alert) => (
-            <li
-              class={`message ${alert.severity === 'critical' ? 'error' : 'notice'}`}
-              role={alert.severity === 'critical' ? 'alert' : 'status'}
-              data-testid="credit-alert"
-              data-kind={alert.kind}
-              data-key-id={alert.keyId}
-            >
-              <span>{alertMessage(alert, { label: props.labelFor(alert.keyId) })}</span>
-              <button type="button" class="link" aria-label="Dismiss alert" onClick={() => props.onDismiss(alert)}>
-                ×
-              </button>
+            // The list keeps its items; the live role sits on the message inside each (a list item may not be an alert).
+            <li data-testid="credit-alert" data-kind={alert.kind} data-key-id={alert.keyId}>
+              <div
+                class={`message ${alert.severity === 'critical' ? 'error' : 'notice'}`}
+                role={alert.severity === 'critical' ? 'alert' : 'status'}
+              >
+                <span>{alertMessage(alert, { label: props.labelFor(alert.keyId) })}</span>
+                <button type="button" class="link" aria-label="Dismiss alert" onClick={() => props.onDismiss(alert)}>
+                  ×
+                </button>
+              </div>
             </li>
           )}
         </For>

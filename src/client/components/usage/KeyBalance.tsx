@@ -72,7 +72,7 @@ export function KeyBalance(props: KeyBalanceProps) {
           <p class="hint" data-testid="removebg-parts">
             Subscription {formatAmount(figures().subscription ?? 0)} · pay-as-you-go {formatAmount(figures().payg ?? 0)} · enterprise{' '}
             {formatAmount(figures().enterprise ?? 0)}
-            <Show when={figures().freeCalls !== undefined}> · {figures().freeCalls} free API calls this month</Show> (as of the last check)
+            <Show when={figures().freeCalls !== undefined}> · {figures().freeCalls} free previews this month</Show> (as of the last check)
           </p>
         )}
       </Show>

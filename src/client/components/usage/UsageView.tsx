@@ -1,6 +1,6 @@
 import { For, Show } from 'solid-js';
 import { useCredits } from '../../services.ts';
-import { describeProviderError, planLabel, providerStatus } from '../../../providers/index.ts';
+import { PROVIDER_IDS, describeProviderError, planLabel, providerStatus } from '../../../providers/index.ts';
 import type { KeyAccount } from '../../../credits/logic/types.ts';
 import { AlertList } from './AlertList.tsx';
 import { KeyBalance } from './KeyBalance.tsx';
@@ -23,13 +23,18 @@ export function UsageView() {
       ? describeProviderError({ kind: 'retired', provider: account.provider, retiredBy: status.by })
       : undefined;
   };
+  // In the app's provider order (as in Keys), whatever order the store answers in.
+  const accounts = () =>
+    [...credits.state.accounts].sort(
+      (a, b) => PROVIDER_IDS.indexOf(a.provider) - PROVIDER_IDS.indexOf(b.provider) || a.keyId.localeCompare(b.keyId),
+    );
+  // The sheet's own heading names this view.
   return (
     <section class="usage" aria-label="Usage and balances" data-testid="usage-view">
-      <h2>Usage</h2>
       <AlertList alerts={credits.alerts()} labelFor={credits.labelFor} onDismiss={(alert) => void credits.dismissAlert(alert)} />
       <Show when={credits.state.accounts.length > 0} fallback={<p class="hint">Add a provider key to see its balance here.</p>}>
         <div class="key-balances">
-          <For each={credits.state.accounts}>
+          <For each={accounts()}>
             {(account) => (
               <KeyBalance
                 account={account}
