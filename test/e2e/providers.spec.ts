@@ -181,7 +181,8 @@ test('HD via each provider lands in the compare view and downloads at full size;
       provider === 'leonardo' ? 'Uses 1 image, about $0.10' : 'Uses 1 of your',
     );
     await page.getByTestId('preflight-pay').click();
-    await expect(madeBy()).toContainText('HD');
+    const name = { photoroom: 'PhotoRoom', removebg: 'remove.bg', withoutbg: 'withoutBG', leonardo: 'Leonardo.Ai' }[provider];
+    await expect(madeBy()).toHaveText(`${name}'s cutout`);
     await expect(message()).toContainText('cutout ready');
     const cutout = await downloadPng();
     expect([cutout.width, cutout.height]).toEqual([photo.width, photo.height]);

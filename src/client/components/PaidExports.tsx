@@ -4,6 +4,9 @@ import { useApp, useEditor } from '../services.ts';
 import { DEFAULT_AI_EDIT, type AiEditChoices } from '../../providers/offers.ts';
 import { PreflightNotice } from './usage/PreflightNotice.tsx';
 import { routeAdvice } from '../format/credits.ts';
+import { PROVIDER_NAMES } from '../../providers/catalog.ts';
+import type { PendingPaidAction } from '../state/paid-actions.ts';
+import './paid.css';
 
 const SHADOWS: Array<{ value: AiEditChoices['shadow']; label: string }> = [
   { value: 'none', label: 'No shadow' },
@@ -19,7 +22,7 @@ const OUTPUT_SIZES: Array<{ value: AiEditChoices['outputSize']; label: string }>
   { value: '1920x1080', label: 'Wide 1920×1080' },
 ];
 
-function AiEditForm() {
+function AiEditForm(props: { onAsk: (opener: HTMLElement | undefined) => void }) {
   const editor = useEditor();
   const { paid } = useApp();
   const [choices, setChoices] = createStore<AiEditChoices>({ ...DEFAULT_AI_EDIT });
@@ -31,6 +34,7 @@ function AiEditForm() {
         data-testid="ai-edit-form"
         onSubmit={(event) => {
           event.preventDefault();
+          props.onAsk(event.submitter instanceof HTMLElement ? event.submitter : undefined);
           void paid.aiEdit({ ...choices });
         }}
       >
@@ -73,7 +77,7 @@ function AiEditForm() {
             <For each={OUTPUT_SIZES}>{(size) => <option value={size.value}>{size.label}</option>}</For>
           </select>
         </label>
-        <button type="submit" data-testid="ai-edit-run" disabled={Boolean(editor.job()) || !paid.online()}>
+        <button type="submit" data-testid="ai-edit-run" disabled={Boolean(editor.job()) || !paid.online() || paid.paying()}>
           Run AI edit — {paid.aiEditCost()}
         </button>
       </form>
@@ -81,25 +85,56 @@ function AiEditForm() {
   );
 }
 
-/** "On-device (free)" is what is shown; each saved key adds "HD via <provider>" with its cost. */
+/**
+ * What made the result ("On-device (free)"), and for each saved key the provider's own cutout with its
+ * cost ("PhotoRoom's cutout — 1 image"). A press shows the preflight in a modal dialog; Pay runs it once.
+ */
 export function PaidExports() {
   const editor = useEditor();
   const { keys, paid } = useApp();
-  const busy = () => Boolean(editor.job()) || !editor.result()?.png;
+  const busy = () => Boolean(editor.job()) || !editor.result()?.png || paid.paying();
+  /** The button that asked for the preflight: focus goes back to it when the person cancels. */
+  let opener: HTMLElement | undefined;
+  let madeBy: HTMLSpanElement | undefined;
+
+  const cancel = (): void => {
+    paid.dismiss();
+    if (opener?.isConnected && !(opener as HTMLButtonElement).disabled) opener.focus();
+    opener = undefined;
+  };
+  const pay = (action: PendingPaidAction): void => {
+    void action.pay();
+    opener = undefined;
+    // The dialog and the pressed button give way to the progress over the image: focus stays on this
+    // panel's "made by" line, which says what is being made and then what was made.
+    madeBy?.focus();
+  };
+
   return (
-    <section class="paid" aria-label="Cutout source" data-testid="paid-exports">
-      <span class="made-by" data-testid="made-by">
-        {editor.result()?.madeBy === 'on-device' ? 'On-device (free)' : editor.result()?.madeBy}
-        <Show when={editor.result()?.watermarked}> — watermarked</Show>
+    <section class="paid" aria-label="A provider's cutout" data-testid="paid-exports">
+      <span class="made-by" ref={madeBy} tabIndex={-1} data-testid="made-by">
+        <Show when={paid.payingFor()} fallback={paid.madeByWords(editor.result()?.madeBy ?? 'on-device')}>
+          {(making) => <>Waiting for {making()}…</>}
+        </Show>
+        <Show when={!paid.payingFor() && editor.result()?.watermarked}> — watermarked</Show>
       </span>
-      <For each={paid.hdOffers()} fallback={<span class="hint">Add a {paid.offeredProviders()} key in Keys for HD cutouts.</span>}>
+      <Show
+        when={paid.hdOffers().length > 0}
+        fallback={<p class="hint">For a paid provider's own cutout, add a {paid.offeredProviders()} key in Keys.</p>}
+      >
+        <p class="hint">Edges not right? A provider can cut the photo out instead, paid with your key:</p>
+      </Show>
+      <For each={paid.hdOffers()}>
         {(offer) => (
           <button
             type="button"
             disabled={busy() || !paid.online()}
             classList={{ suggested: paid.hdRoute()?.pick?.provider === offer.provider }}
             data-testid={`hd-${offer.provider}`}
-            onClick={() => void paid.exportHd(offer.provider)}
+            onClick={(event) => {
+              opener = event.currentTarget;
+              void paid.exportHd(offer.provider);
+            }}
           >
             {offer.label} <span class="cost">— {offer.cost}</span>
           </button>
@@ -107,27 +142,30 @@ export function PaidExports() {
       </For>
       <Show when={paid.hdRoute()}>
         {(route) => (
-          <span class="hint route" data-testid="route-advice" data-pick={route().pick?.provider ?? 'on-device'}>
+          <p class="hint route" data-testid="route-advice" data-pick={route().pick?.provider ?? 'on-device'}>
             {routeAdvice(route())}
-          </span>
+          </p>
         )}
       </Show>
       <Show when={paid.pending()}>
         {(action) => (
-          <div class="preflight" aria-label={action().title}>
-            <strong>{action().title}</strong>
-            <PreflightNotice
-              preflight={action().preflight}
-              now={Date.now()}
-              busy={Boolean(editor.job())}
-              onPay={() => void action().pay()}
-              onDevice={() => paid.dismiss()}
-            />
-          </div>
+          <PreflightNotice
+            title={action().title}
+            providerName={PROVIDER_NAMES[action().provider]}
+            preflight={action().preflight}
+            now={Date.now()}
+            busy={Boolean(editor.job())}
+            checking={action().checking}
+            note={action().note}
+            topUpUrl={action().topUpUrl}
+            onRecheck={action().recheck ? () => void action().recheck?.() : undefined}
+            onPay={() => pay(action())}
+            onCancel={cancel}
+          />
         )}
       </Show>
       <Show when={keys.state.saved.photoroom}>
-        <AiEditForm />
+        <AiEditForm onAsk={(button) => (opener = button)} />
       </Show>
     </section>
   );

@@ -5,8 +5,8 @@
  * Results go through editor.runRemote, so they land in the same compare view and downloads.
  */
 import { createMemo, createSignal, type Accessor } from 'solid-js';
-import { PROVIDER_IDS, PROVIDER_NAMES } from '../../providers/catalog.ts';
-import { aiEditRequest, HD_OPERATION, type AiEditChoices } from '../../providers/offers.ts';
+import { PROVIDER_IDS, PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
+import { aiEditRequest, HD_OPERATION, providerCutoutName, type AiEditChoices } from '../../providers/offers.ts';
 import { costInWords } from '../../credits/logic/prices.ts';
 import { formatUnits } from '../../credits/logic/amounts.ts';
 import type { LedgerEntry } from '../../credits/logic/types.ts';
@@ -53,6 +53,7 @@ export interface PaidActionsDeps {
 
 export interface PaidOffer {
   provider: ProviderId;
+  /** "PhotoRoom's cutout": the one name of the offer (button, preflight title, route advice). */
   label: string;
   /** e.g. "1 image (Basic plan) · 83 images left". */
   cost: string;
@@ -60,14 +61,30 @@ export interface PaidOffer {
 
 /** A paid action waiting for the person to confirm what its preflight says. */
 export interface PendingPaidAction {
+  provider: ProviderId;
   title: string;
   preflight: Preflight;
-  /** Runs the call; only offered when the preflight allows it. */
+  /** Runs the call; only offered when the preflight allows it. Runs at most once. */
   pay: () => Promise<boolean>;
+  /**
+   * Set when the balance is what blocks the call: checks the provider's balance now (within its
+   * limits), then works the preflight out again.
+   */
+  recheck?: () => Promise<void>;
+  /** The provider's own page to top up or see prices, when the balance is what blocks the call. */
+  topUpUrl?: string;
+  /** True while "Check balance again" runs. */
+  checking?: boolean;
+  /** What the last balance check said ("Balance checked just now."). */
+  note?: string;
 }
 
 export function createPaidActions({ editor, keys, endpoints, online, now }: PaidActionsDeps) {
   const [pending, setPending] = createSignal<PendingPaidAction>();
+  /** From "Pay" until the call ends, what is being made ("PhotoRoom's cutout"): nothing else is proposed or paid meanwhile. */
+  const [payingFor, setPayingFor] = createSignal<string>();
+  const paying = () => payingFor() !== undefined;
+  let proposing = false;
 
   /** What this call would cost and whether the balance can pay, before anything is sent. */
   async function preflight(paid: PaidRequest): Promise<Preflight> {
@@ -103,7 +120,7 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
     throw new Error(blockedCallWords(outcome, Date.now()));
   }
 
-  /** Of the saved keys, the one that does an HD cutout for least on the user's plans and can pay. */
+  /** Of the saved keys, the one whose provider's cutout costs least on the user's plans and can pay. */
   const hdRoute: Accessor<RouteChoice | undefined> = createMemo(() => {
     const credits = keys.credits();
     const candidates = PROVIDER_IDS.flatMap((provider) => {
@@ -138,11 +155,11 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
     });
   }
 
-  // A retired provider is never offered: its key stays (history, forgetting), its HD button goes.
+  // A retired provider is never offered: its key stays (history, forgetting), its offer goes.
   const hdOffers: Accessor<PaidOffer[]> = createMemo(() =>
     PROVIDER_IDS.filter((provider) => keys.state.saved[provider] && keys.status(provider).state === 'active').map((provider) => {
       const { op, size } = HD_OPERATION[provider];
-      return { provider, label: `HD via ${PROVIDER_NAMES[provider]}`, cost: costOf(provider, op, size) };
+      return { provider, label: providerCutoutName(provider), cost: costOf(provider, op, size) };
     }),
   );
 
@@ -173,19 +190,48 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
   /** Works out the preflight and waits for the person to pay or keep the on-device result. */
   async function propose(provider: ProviderId, title: string, madeBy: string, build: (file: File) => PaidRequest): Promise<void> {
     const file = editor.result()?.sourceFile;
-    if (!file) return;
+    // One question at a time: a second press while the first is worked out, shown or paid does nothing.
+    if (!file || proposing || pending() || paying()) return;
+    proposing = true;
+
+    function pay(): Promise<boolean> {
+      if (paying() || !pending()) return Promise.resolve(false);
+      setPayingFor(title);
+      setPending(undefined);
+      return run(provider, madeBy, build).finally(() => setPayingFor(undefined));
+    }
+
+    /** The preflight as shown, with the balance help when the balance is what blocks it. */
+    function shown(checked: Preflight, extra: Pick<PendingPaidAction, 'note'> = {}): PendingPaidAction {
+      const action: PendingPaidAction = { provider, title, preflight: checked, pay, ...extra };
+      if (checked.reason !== 'cannot-pay') return action;
+      return { ...action, recheck, topUpUrl: providerMeta(provider).topUpUrl };
+    }
+
+    async function recheck(): Promise<void> {
+      const before = pending();
+      if (!before || before.checking || !file) return;
+      const checking: PendingPaidAction = { ...before, checking: true };
+      setPending(checking);
+      const keyId = keys.state.saved[provider]?.key.id;
+      let next: PendingPaidAction;
+      try {
+        await keys.refresh(provider);
+        const note = keyId === undefined ? undefined : keys.credits()?.state.refreshNote[keyId];
+        next = shown(await preflight(build(file)), note ? { note } : {});
+      } catch (error) {
+        next = { ...before, note: error instanceof Error ? error.message : String(error) };
+      }
+      // Dismissed (or paid) meanwhile: nothing to show.
+      if (pending() === checking) setPending(next);
+    }
+
     try {
-      const checked = await preflight(build(file));
-      setPending({
-        title,
-        preflight: checked,
-        pay: () => {
-          setPending(undefined);
-          return run(provider, madeBy, build);
-        },
-      });
+      setPending(shown(await preflight(build(file))));
     } catch (error) {
       editor.showMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+    } finally {
+      proposing = false;
     }
   }
 
@@ -195,16 +241,37 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
       const adapter: ProviderAdapter<{ op: string; image: Blob }> = endpoints.adapters()[provider];
       return bindRequest(adapter, adapter.hdRequest(file));
     };
-    return propose(provider, `HD via ${PROVIDER_NAMES[provider]}`, `${PROVIDER_NAMES[provider]} HD`, build);
+    // madeBy is the provider's name: "PhotoRoom cutout ready" and, beside the image, "PhotoRoom's cutout".
+    return propose(provider, providerCutoutName(provider), PROVIDER_NAMES[provider], build);
   }
 
   function aiEdit(choices: AiEditChoices): Promise<void> {
-    return propose('photoroom', 'AI edit with PhotoRoom', 'PhotoRoom AI edit', (file) =>
+    return propose('photoroom', 'PhotoRoom AI edit', 'PhotoRoom AI edit', (file) =>
       bindRequest(endpoints.adapters().photoroom, aiEditRequest(file, choices)),
     );
   }
 
-  return { hdOffers, hdRoute, offeredProviders, online, aiEditCost, exportHd, aiEdit, pending, dismiss: () => setPending(undefined) };
+  /** What made the result on screen, in the offer's words: "On-device (free)", "PhotoRoom's cutout", "PhotoRoom AI edit". */
+  function madeByWords(madeBy: string): string {
+    if (madeBy === 'on-device') return 'On-device (free)';
+    const provider = PROVIDER_IDS.find((id) => PROVIDER_NAMES[id] === madeBy);
+    return provider ? providerCutoutName(provider) : madeBy;
+  }
+
+  return {
+    hdOffers,
+    hdRoute,
+    offeredProviders,
+    online,
+    aiEditCost,
+    exportHd,
+    aiEdit,
+    pending,
+    paying,
+    payingFor: payingFor as Accessor<string | undefined>,
+    madeByWords,
+    dismiss: () => setPending(undefined),
+  };
 }
 
 export type PaidActions = ReturnType<typeof createPaidActions>;

@@ -122,9 +122,9 @@ describe('paid actions', () => {
     const app = await setUp(CLOSING - 3_600_000);
     expect(await app.keys.add('photoroom', 'pr_key_0001')).toMatchObject({ saved: true });
     expect(await app.keys.add('removebg', 'rb_key_0002')).toMatchObject({ saved: true });
-    expect(app.paid.hdOffers().map((offer) => [offer.provider, offer.cost])).toEqual([
-      ['photoroom', '1 image (Basic plan) · 10 images left'],
-      ['removebg', '1 credit · 5 credits left'],
+    expect(app.paid.hdOffers().map((offer) => [offer.provider, offer.label, offer.cost])).toEqual([
+      ['photoroom', "PhotoRoom's cutout", '1 image (Basic plan) · 10 images left'],
+      ['removebg', "remove.bg's cutout", '1 credit · 5 credits left'],
     ]);
     // Both cost one unit and neither has a price in money for remove.bg: the fuller balance is proposed.
     expect(app.paid.hdRoute()?.pick?.provider).toBe('photoroom');
@@ -137,19 +137,58 @@ describe('paid actions', () => {
     // Pricing the call needed no key: it is decrypted only once the person pays.
     expect(reveals.length).toBe(decrypted);
     expect(preflightWords(pending.preflight).sentence).toBe('Uses 1 of your 10 images (Basic plan: a background removal costs 1).');
+    expect(pending.title).toBe("PhotoRoom's cutout");
+    // Nothing else is proposed while one question is open.
+    await app.paid.exportHd('removebg');
+    expect(app.paid.pending()).toBe(pending);
     const paying = pending.pay();
     expect(app.paid.pending()).toBeUndefined();
+    expect(app.paid.payingFor()).toBe("PhotoRoom's cutout");
+    // Pressed twice: the second press sends nothing.
+    await expect(pending.pay()).resolves.toBe(false);
     await vi.waitFor(() => expect(app.renderWorkers.at(-1)?.requests.length).toBeGreaterThan(0));
     const ingest = app.renderWorkers.at(-1)!;
     const request = ingest.requests.at(-1)!;
     expect(request.method).toBe('ingest');
     ingest.answer({ id: request.id, kind: 'result', output: { preview: bitmap(), width: 20, height: 10, png: new Blob(['hd']) } });
     await expect(paying).resolves.toBe(true);
+    expect(app.paid.paying()).toBe(false);
     expect(reveals.length).toBeGreaterThan(decrypted);
-    expect(app.editor.result()?.madeBy).toBe('PhotoRoom HD');
-    expect(app.editor.state.message?.text).toBe('PhotoRoom HD cutout ready, 20×10.');
+    expect(app.editor.result()?.madeBy).toBe('PhotoRoom');
+    expect(app.paid.madeByWords(app.editor.result()!.madeBy)).toBe("PhotoRoom's cutout");
+    expect(app.editor.state.message?.text).toBe('PhotoRoom cutout ready, 20×10.');
     expect(app.photoroom.balance('pr_key_0001')).toBe(9);
     await vi.waitFor(() => expect(app.paid.hdOffers()[0]?.cost).toBe('1 image (Basic plan) · 9 images left'));
+  });
+
+  it('a preflight blocked by the balance offers the top-up page and checks the balance again, then lets the person pay', async () => {
+    const app = await setUp(CLOSING - 3_600_000);
+    app.photoroom.setBalance('pr_key_0001', 0);
+    await app.keys.add('photoroom', 'pr_key_0001');
+    await onDeviceResult(app);
+    await app.paid.exportHd('photoroom');
+    const blocked = app.paid.pending()!;
+    expect(blocked.preflight).toMatchObject({ status: 'blocked', reason: 'cannot-pay' });
+    expect(blocked.topUpUrl).toBe('https://www.photoroom.com/api/pricing');
+    expect(blocked.recheck).toBeDefined();
+
+    // Topped up elsewhere; the balance was read moments ago, so the provider's limit holds the check back.
+    app.photoroom.setBalance('pr_key_0001', 3);
+    await blocked.recheck!();
+    expect(app.paid.pending()).toMatchObject({ preflight: { status: 'blocked' } });
+    expect(app.paid.pending()?.checking).toBeFalsy();
+    expect(app.paid.pending()?.note).toMatch(/next check is possible in \d+ s/);
+
+    app.setTime(CLOSING - 3_600_000 + 46_000);
+    await app.paid.pending()!.recheck!();
+    const ready = app.paid.pending()!;
+    expect(ready.preflight.status).toBe('ok');
+    expect(ready.note).toBe('Balance checked just now.');
+    expect(ready.recheck).toBeUndefined();
+    expect(ready.topUpUrl).toBeUndefined();
+    expect(preflightWords(ready.preflight).sentence).toBe('Uses 1 of your 3 images (Basic plan: a background removal costs 1).');
+    app.paid.dismiss();
+    expect(app.paid.pending()).toBeUndefined();
   });
 
   it('from the closing on, remove.bg is neither offered nor routed to, and cannot be added again', async () => {
