@@ -131,6 +131,7 @@ test('a provider that refuses web pages (withoutBG, no CORS) is named at key-add
   // The browser never let the key out: the preflight was refused, the balance call never sent.
   expect(withoutbg.requests.filter((request) => request.method !== 'OPTIONS')).toEqual([]);
   await page.getByTestId('forget-withoutbg').click();
+  await page.getByTestId('forget-confirm-withoutbg').click();
 
   withoutbgOrigins.add(new URL(relay.url).origin);
   await setEndpoint('endpoint-withoutbg-base', `${relay.url}/withoutbg`);
@@ -310,9 +311,11 @@ test('a key rejected later (revoked) says so; a host that refuses the page says 
   }
 });
 
-test('Forget removes a key in one click, also after a reload', async () => {
+test('Forget removes a key after one question, also after a reload', async () => {
   await openKeys();
   await page.getByTestId('forget-withoutbg').click();
+  await expect(page.getByTestId('forget-ask-withoutbg')).toContainText('Forget the withoutBG key?');
+  await page.getByTestId('forget-confirm-withoutbg').click();
   await expect(page.getByTestId('key-input-withoutbg')).toBeVisible();
   await expect(page.getByTestId('hd-withoutbg')).toHaveCount(0);
   await page.reload();

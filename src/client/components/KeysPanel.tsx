@@ -1,23 +1,65 @@
-import { createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useApp } from '../services.ts';
 import { PROVIDER_IDS, type KeyProtection, type SavedKey as SavedKeyState } from '../state/keys.ts';
 import { ADDRESS_SETTING, describeProviderError, PROVIDER_NAMES, providerMeta } from '../../providers/index.ts';
 import { ENDPOINT_FIELDS } from '../../providers/endpoints.ts';
 import type { ProviderId, ProviderStatus } from '../../providers/index.ts';
 import { balanceSummary } from '../format/balance.ts';
+import './paid.css';
+
+/**
+ * Where focus goes when the key form and the saved-key row replace each other (a key saved, a key
+ * forgotten): to the new row or the new field, never to the page's body.
+ */
+const [focusTarget, setFocusTarget] = createSignal<{ provider: ProviderId; what: 'saved-key' | 'key-input' }>();
+
+/** Focuses `element` once, when the panel asked for it (after the swap that created it). */
+function focusWhenAsked(provider: ProviderId, what: 'saved-key' | 'key-input', element: () => HTMLElement | undefined): void {
+  createEffect(() => {
+    const wanted = focusTarget();
+    const target = element();
+    if (!wanted || !target || wanted.provider !== provider || wanted.what !== what) return;
+    setFocusTarget(undefined);
+    target.focus();
+  });
+}
 
 function SavedKey(props: { provider: ProviderId; account: SavedKeyState; retired?: boolean }) {
   const { keys } = useApp();
+  const name = PROVIDER_NAMES[props.provider];
+  const [row, setRow] = createSignal<HTMLDivElement>();
+  const [confirming, setConfirming] = createSignal(false);
+  const [forgetting, setForgetting] = createSignal(false);
+  let forgetButton: HTMLButtonElement | undefined;
+  let keepButton: HTMLButtonElement | undefined;
+  focusWhenAsked(props.provider, 'saved-key', row);
   const balance = () => keys.balanceOf(props.provider);
   const checking = () => {
     const keyId = props.account.key.id;
     return keys.credits()?.state.refreshing[keyId] === true;
   };
+  async function forget(): Promise<void> {
+    setForgetting(true);
+    try {
+      await keys.forget(props.provider);
+      // The row gave way to the key field: focus follows it.
+      setFocusTarget({ provider: props.provider, what: 'key-input' });
+    } finally {
+      setForgetting(false);
+    }
+  }
   return (
-    <div class="saved-key">
+    <div
+      class="saved-key"
+      ref={setRow}
+      tabIndex={-1}
+      role="group"
+      aria-label={`Saved ${name} key`}
+      data-testid={`saved-key-${props.provider}`}
+    >
       <span>
         Key <code data-testid={`key-masked-${props.provider}`}>{props.account.key.masked}</code>
-        <Show when={props.account.key.sandbox}> (sandbox: free, watermarked)</Show>
+        <Show when={props.account.key.sandbox}> (a test key, {name}'s “sandbox”: free, results watermarked)</Show>
       </span>
       <span data-testid={`balance-${props.provider}`}>
         <Show when={balance()?.available !== undefined && balance()} fallback={checking() ? 'Checking…' : 'Balance not known yet'}>
@@ -41,21 +83,58 @@ function SavedKey(props: { provider: ProviderId; account: SavedKeyState; retired
           </span>
         )}
       </Show>
-      <span class="actions">
-        <Show when={!props.retired}>
-          <button type="button" disabled={checking()} onClick={() => void keys.refresh(props.provider)}>
-            Refresh
+      <Show
+        when={confirming()}
+        fallback={
+          <span class="actions">
+            <Show when={!props.retired}>
+              <button type="button" disabled={checking()} onClick={() => void keys.refresh(props.provider)}>
+                Refresh
+              </button>
+            </Show>
+            <button
+              type="button"
+              ref={forgetButton}
+              data-testid={`forget-${props.provider}`}
+              onClick={() => {
+                setConfirming(true);
+                keepButton?.focus();
+              }}
+            >
+              Forget key
+            </button>
+          </span>
+        }
+      >
+        <span class="actions confirm" role="group" aria-label={`Forget the ${name} key?`} data-testid={`forget-ask-${props.provider}`}>
+          <span>Forget the {name} key?</span>
+          <button
+            type="button"
+            class="danger"
+            disabled={forgetting()}
+            data-testid={`forget-confirm-${props.provider}`}
+            onClick={() => void forget()}
+          >
+            Forget
           </button>
-        </Show>
-        <button type="button" data-testid={`forget-${props.provider}`} onClick={() => void keys.forget(props.provider)}>
-          Forget key
-        </button>
-      </span>
+          <button
+            type="button"
+            ref={keepButton}
+            data-testid={`forget-keep-${props.provider}`}
+            onClick={() => {
+              setConfirming(false);
+              forgetButton?.focus();
+            }}
+          >
+            Keep
+          </button>
+        </span>
+      </Show>
     </div>
   );
 }
 
-/** What a person should know about a provider before and while using it: its closing date, CORS, its units. */
+/** What a person should know about a provider before and while using it: its closing date, whether it answers web pages, its units. */
 function ProviderNotes(props: { provider: ProviderId; status: ProviderStatus }) {
   const { keys } = useApp();
   const meta = () => providerMeta(props.provider);
@@ -91,6 +170,8 @@ function AddKey(props: { provider: ProviderId; again?: boolean }) {
   const [busy, setBusy] = createSignal(false);
   const [refusal, setRefusal] = createSignal<string>();
   const name = PROVIDER_NAMES[props.provider];
+  const [field, setField] = createSignal<HTMLInputElement>();
+  focusWhenAsked(props.provider, 'key-input', field);
 
   async function add(event: SubmitEvent): Promise<void> {
     event.preventDefault();
@@ -98,12 +179,23 @@ function AddKey(props: { provider: ProviderId; again?: boolean }) {
     setRefusal(undefined);
     const outcome = await keys.add(props.provider, secret());
     setBusy(false);
-    if (outcome.saved) setSecret('');
-    else setRefusal(outcome.reason);
+    if (outcome.saved) {
+      setSecret('');
+      // The field gives way to the saved-key row: focus follows it.
+      setFocusTarget({ provider: props.provider, what: 'saved-key' });
+    } else setRefusal(outcome.reason);
   }
 
   return (
     <form class="add-key" onSubmit={(event) => void add(event)}>
+      <Show when={keys.waitsForReload(props.provider)}>
+        <p class="notice" data-testid={`key-reload-first-${props.provider}`}>
+          Reload the page first: the {name} address you set is used only after a reload, and the key is checked there.{' '}
+          <button type="button" class="link" onClick={() => location.reload()}>
+            Reload now
+          </button>
+        </p>
+      </Show>
       <Show when={keys.recipientWords(props.provider)}>
         {(words) => (
           <p class="notice" data-testid={`key-recipient-${props.provider}`}>
@@ -115,6 +207,7 @@ function AddKey(props: { provider: ProviderId; again?: boolean }) {
           fields as site passwords whatever autocomplete says. The data- attributes ask the common
           password-manager extensions to leave it alone too. */}
       <input
+        ref={setField}
         type="text"
         class="secret"
         autocomplete="off"
@@ -144,46 +237,62 @@ function AddKey(props: { provider: ProviderId; again?: boolean }) {
   );
 }
 
-function EndpointFields(props: { provider: ProviderId }) {
+function EndpointFields(props: { provider: ProviderId; onSaved: () => void }) {
   const { endpoints } = useApp();
-  const [refusal, setRefusal] = createSignal<string>();
-  const [saved, setSaved] = createSignal(false);
-  async function save(field: string, value: string): Promise<void> {
-    const reason = await endpoints.set(props.provider, field, value);
-    setRefusal(reason);
-    setSaved(reason === undefined);
-  }
   return (
     <For each={ENDPOINT_FIELDS[props.provider]}>
-      {(endpoint) => (
-        <label>
-          {PROVIDER_NAMES[props.provider]} {endpoint.label}
-          <input
-            type="url"
-            placeholder={endpoint.defaultUrl}
-            data-testid={`endpoint-${props.provider}-${endpoint.field}`}
-            value={endpoints.state.values[props.provider][endpoint.field] ?? ''}
-            onChange={(event) => void save(endpoint.field, event.currentTarget.value)}
-          />
-          <Show when={refusal()}>
-            {(text) => (
-              <span class="problem" role="alert">
-                {text()}
-              </span>
-            )}
-          </Show>
-          <Show when={saved()}>
-            {/* The page's Content-Security-Policy is fixed when it loads; the service worker builds the next one from these addresses. */}
-            <span class="hint" data-testid="endpoint-reload">
-              Saved. It is used after a reload:{' '}
-              <button type="button" class="link" onClick={() => location.reload()}>
-                reload now
-              </button>
-            </span>
-          </Show>
-        </label>
-      )}
+      {(endpoint) => {
+        const [refusal, setRefusal] = createSignal<string>();
+        async function save(value: string): Promise<void> {
+          const reason = await endpoints.set(props.provider, endpoint.field, value);
+          setRefusal(reason);
+          if (reason === undefined) props.onSaved();
+        }
+        return (
+          <label>
+            {PROVIDER_NAMES[props.provider]} {endpoint.label}
+            <input
+              type="url"
+              placeholder={endpoint.defaultUrl}
+              data-testid={`endpoint-${props.provider}-${endpoint.field}`}
+              value={endpoints.state.values[props.provider][endpoint.field] ?? ''}
+              onChange={(event) => void save(event.currentTarget.value)}
+            />
+            <Show when={refusal()}>
+              {(text) => (
+                <span class="problem" role="alert">
+                  {text()}
+                </span>
+              )}
+            </Show>
+          </label>
+        );
+      }}
     </For>
+  );
+}
+
+/** The addresses a key goes to, for a relay or a company gateway; one "reload" line for all of them. */
+function AdvancedAddresses() {
+  const [saved, setSaved] = createSignal(false);
+  return (
+    <details class="advanced">
+      <summary>Advanced: API addresses</summary>
+      <p class="hint">
+        For a relay (npm run relay, see the README) when a provider does not answer web pages, or for a company gateway. Leave empty to use
+        the provider's own address. Your key is sent to the address set here.
+      </p>
+      <For each={PROVIDER_IDS}>{(provider) => <EndpointFields provider={provider} onSaved={() => setSaved(true)} />}</For>
+      <Show when={saved()}>
+        {/* The page's Content-Security-Policy is fixed when it loads; the service worker builds the next one from these addresses. */}
+        <p class="hint" role="status" data-testid="endpoint-reload">
+          Saved. Changed addresses are used after a reload:{' '}
+          <button type="button" class="link" onClick={() => location.reload()}>
+            reload now
+          </button>
+        </p>
+      </Show>
+    </details>
   );
 }
 
@@ -366,8 +475,8 @@ export function KeysPanel() {
   return (
     <div class="panel keys">
       <p class="hint">
-        Optional, for HD cutouts and AI edits by a paid provider. Keys are sent only to their provider's address (below, under Advanced),
-        never to Cutwise.
+        Optional: with your own key, a paid provider can make its own cutout of your photo, or an AI edit. Keys are sent only to their
+        provider's address (below, under Advanced), never to Cutwise.
       </p>
       <Show when={keys.state.vault.locked}>
         <UnlockForm />
@@ -416,14 +525,7 @@ export function KeysPanel() {
           );
         }}
       </For>
-      <details class="advanced">
-        <summary>Advanced: API addresses</summary>
-        <p class="hint">
-          For a relay (npm run relay, see the README) when a provider refuses web pages, or a company gateway. Leave empty to use the
-          provider's own address. Your key is sent to the address set here.
-        </p>
-        <For each={PROVIDER_IDS}>{(provider) => <EndpointFields provider={provider} />}</For>
-      </details>
+      <AdvancedAddresses />
     </div>
   );
 }

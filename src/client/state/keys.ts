@@ -89,6 +89,21 @@ export function createKeys(deps: KeysDeps) {
   /** The origins a provider's key goes to with the addresses set now. */
   const bindingOf = (provider: ProviderId): string => keyBinding(provider, endpoints.state.values[provider]);
 
+  /**
+   * The origins each provider was reached at when this page loaded. The page's security policy (CSP)
+   * was built from them and holds until a reload, so a changed address cannot be reached before one.
+   */
+  let loadedBindings: Partial<Record<ProviderId, string>> | undefined;
+  void endpoints.ready.then(() => {
+    loadedBindings = Object.fromEntries(PROVIDER_IDS.map((provider) => [provider, bindingOf(provider)]));
+  });
+
+  /** True when a provider's address was changed after this page loaded: it is reachable only after a reload. */
+  function waitsForReload(provider: ProviderId): boolean {
+    const loaded = loadedBindings?.[provider];
+    return loaded !== undefined && loaded !== bindingOf(provider);
+  }
+
   /** The key in clear, for one request to the provider's current address; a clear reason if it cannot be. */
   async function reveal(vault: KeyVault, provider: ProviderId, keyId: string): Promise<string> {
     try {
@@ -229,8 +244,10 @@ export function createKeys(deps: KeysDeps) {
       error === undefined
         ? undefined
         : sandbox && error instanceof ProviderError && error.kind === 'key-rejected'
-          ? 'Saved. Sandbox keys may not report a balance: calls with this key are free and their results watermarked.'
-          : `Saved, but not checked yet. ${checkWords}`;
+          ? 'Saved. Test (sandbox) keys may not report a balance: calls with this key are free and their results watermarked.'
+          : error instanceof ProviderError && error.kind === 'blocked-by-browser' && waitsForReload(provider)
+            ? reloadFirstWords(provider)
+            : `Saved, but not checked yet. ${checkWords}`;
     const saved: SavedKey = problem === undefined ? { key } : { key, problem };
     setState('saved', provider, reconcile(saved));
     return { saved: true, key: saved };
@@ -333,11 +350,20 @@ export function createKeys(deps: KeysDeps) {
     setIdleLockMinutes,
     recipientWords,
     addressChange,
+    waitsForReload,
     dispose: () => {
       idle.dispose();
       disposeCredits?.();
     },
   };
+}
+
+/**
+ * A key added after its provider's address changed, before the reload that lets the page reach the
+ * new address: the browser blocked the check, and neither the network nor the provider is to blame.
+ */
+function reloadFirstWords(provider: ProviderId): string {
+  return `Saved, but not checked yet: the ${PROVIDER_NAMES[provider]} address you set is used only after a reload, so this page could not reach it. Reload the page, then press Refresh here to check the key. Nothing was charged.`;
 }
 
 /** What to do when a key was saved for other addresses than the ones set now. */

@@ -14,6 +14,7 @@ import { broadcastChannel, inProcessLocks } from '../../../src/credits/tabs.ts';
 import { openKeyVault, type KeyVault } from '../../../src/keys/vault.ts';
 import { keyBinding, type ProviderEndpoints } from '../../../src/providers/endpoints.ts';
 import { startFakeProvider } from '../../fakes/index.mjs';
+import { deadUrl } from '../providers/images.ts';
 
 const KEY = 'pr_key_0001';
 const cleanups: Array<() => unknown> = [];
@@ -127,6 +128,24 @@ describe('when keys are decrypted and where they may go', () => {
     expect(app.keys.addressChange('photoroom')).toBeUndefined();
     expect((await app.keys.keyRef('photoroom')).secret).toBe(KEY);
     expect(photoroom.url).not.toBe(relay.url);
+  });
+});
+
+describe('a key added after an address change, before the reload', () => {
+  it('says to reload first, not that the network or the provider failed', async () => {
+    const { session } = await withFake();
+    const app = await load(session);
+    expect(app.keys.waitsForReload('photoroom')).toBe(false);
+    // The page's security policy was built from the addresses it loaded with; this one is new.
+    expect(await app.endpoints.set('photoroom', 'imageApiBase', await deadUrl())).toBeUndefined();
+    expect(app.keys.waitsForReload('photoroom')).toBe(true);
+    expect(app.keys.waitsForReload('removebg')).toBe(false);
+    const outcome = await app.keys.add('photoroom', KEY);
+    expect(outcome.saved).toBe(true);
+    const problem = outcome.saved ? outcome.key.problem : undefined;
+    expect(problem).toMatch(/^Saved, but not checked yet: the PhotoRoom address you set is used only after a reload/);
+    expect(problem).toMatch(/Reload the page, then press Refresh/);
+    expect(problem).not.toMatch(/connection failed|CORS/);
   });
 });
 
