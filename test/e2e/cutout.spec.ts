@@ -20,8 +20,10 @@ import {
 } from '../support/images.ts';
 import { sniffImage } from '../../src/shared/image/sniff.ts';
 import {
+  closeSheet,
   dropFile,
   installLongTaskProbe,
+  openSheet,
   longestTask,
   pasteFile,
   resetLongestTask,
@@ -160,7 +162,7 @@ test('a second cutout reuses the loaded model (warm timings); the photo is on sc
   // Then the quick first pass's cutout, before the full pass replaces it.
   const quickPreview = await watchForElement(page, '[data-testid="result-caption"][data-pass="fast"]');
   const started = Date.now();
-  await page.getByTestId('file-input').setInputFiles({
+  await page.getByTestId('new-photo-input').setInputFiles({
     name: 'picked.png',
     mimeType: 'image/png',
     buffer: photoPng,
@@ -188,7 +190,9 @@ test('a white background and WebP export keep the full resolution; Copy puts a P
   expect(truth[0]).toBe(0);
   expect([...flattened.data.subarray(0, 3)]).toEqual([255, 255, 255]);
 
+  await page.getByRole('radio', { name: /WebP/ }).check();
   const [webpDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download WebP' }).click()]);
+  await page.getByRole('radio', { name: /PNG/ }).check();
   expect(webpDownload.suggestedFilename()).toBe('picked-cutout.webp');
   expect(sniffImage(readFileSync(await webpDownload.path()))).toMatchObject({
     format: 'webp',
@@ -272,7 +276,7 @@ test('EXIF orientation is honoured (a phone photo stands upright)', async () => 
 });
 
 test('the small model can be chosen in settings, with its download size', async () => {
-  await page.getByText('Settings').click();
+  await openSheet(page, 'settings-panel');
   const select = page.getByTestId('model-select');
   await expect(select.locator('option[value=small]')).toHaveText(/Small .*\(5\d\.\d MB download\)/);
   await expect(select.locator('option[value=medium]')).toHaveText(/Medium .*\(9\d\.\d MB download\)/);
@@ -283,8 +287,9 @@ test('the small model can be chosen in settings, with its download size', async 
   expect(await downloadShown(), 'the small model download showed its progress').toBe(true);
   console.log(`[metrics] small model, cold: ${await engineTimings()}`);
   await page.reload();
-  await page.getByText('Settings').click();
+  await openSheet(page, 'settings-panel');
   await expect(page.getByTestId('model-select')).toHaveValue('small');
+  await closeSheet(page);
 });
 
 test('a 54 MP photo is reduced to 50 MP with a notice, and the tab survives', async () => {

@@ -5,6 +5,8 @@ import { expect, type BrowserContext, type Page, type Worker } from '@playwright
  * and drop makes) or Ctrl/Cmd+V of a copied image (a paste event carrying the file).
  */
 async function deliverFile(page: Page, how: 'drop' | 'paste', bytes: Buffer, name: string, type: string): Promise<void> {
+  // A person closes a side sheet before handing over a photo.
+  await closeSheet(page);
   await page.evaluate(
     ({ how, base64, name, type }) => {
       const data = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));

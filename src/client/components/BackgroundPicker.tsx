@@ -31,7 +31,7 @@ export function BackgroundPicker() {
         <label class="chip">
           <input type="radio" name="background" checked={chosenColour() === WHITE} onChange={() => pickColour(WHITE)} />
           <span>
-            <span class="swatch" style={{ background: WHITE }} aria-hidden="true" />
+            <span class="swatch white" aria-hidden="true" />
             White
           </span>
         </label>

@@ -1,9 +1,11 @@
+import { keepFocusOnRemoval } from './focus.ts';
 import { FilePicker } from './FilePicker.tsx';
 import { Icon } from './icons/Icon.tsx';
 import { SamplePhotos } from './SamplePhotos.tsx';
 
 /** The first screen: one large target to choose, drop or paste a photo, and samples to try. */
 export function EmptyState(props: { onFiles: (files: File[]) => void }) {
+  keepFocusOnRemoval();
   return (
     <section class="empty-state" data-testid="dropzone" aria-labelledby="empty-title">
       <div class="drop-target">

@@ -1,3 +1,4 @@
+import { keepFocusOnRemoval } from './focus.ts';
 import { Show } from 'solid-js';
 import { useEditor } from '../services.ts';
 import type { Job } from '../state/editor.ts';
@@ -13,6 +14,7 @@ const STAGE_LABEL: Record<Job['stage'], string> = {
 };
 
 export function JobProgress() {
+  keepFocusOnRemoval();
   const editor = useEditor();
   return (
     <Show when={editor.job()}>

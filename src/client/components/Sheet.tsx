@@ -31,7 +31,11 @@ export function Sheet(props: {
   onCleanup(() => dialog?.close());
 
   const restoreFocus = (): void => {
-    if (returnFocusTo instanceof HTMLElement && returnFocusTo.isConnected) returnFocusTo.focus();
+    // The close event comes a moment after the dialog closed: by then the person (or the browser's
+    // own restoring) may have put the focus somewhere on purpose, which is left alone.
+    const active = document.activeElement;
+    const lost = active === null || active === document.body || (dialog?.contains(active) ?? false);
+    if (lost && returnFocusTo instanceof HTMLElement && returnFocusTo.isConnected) returnFocusTo.focus();
     returnFocusTo = null;
   };
 

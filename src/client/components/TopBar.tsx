@@ -22,7 +22,7 @@ function SheetButton(props: {
       onClick={() => props.onOpen(props.name)}
     >
       <Icon name={props.icon} />
-      <span>{props.label}</span>
+      <span class="bar-label">{props.label}</span>
       <Show when={props.badge}>
         {(count) => (
           <span class="badge" data-testid={`badge-${props.name}`}>
@@ -39,6 +39,11 @@ function SheetButton(props: {
 export function TopBar(props: { open: SheetName | undefined; onOpen: (name: SheetName) => void }) {
   const { keys } = useApp();
   const alerts = () => keys.credits()?.alerts().length ?? 0;
+  // Usage appears once there is something to show: a saved key or a paid call in the history.
+  const hasUsage = () => {
+    const credits = keys.credits();
+    return credits !== undefined && (credits.state.accounts.length > 0 || credits.state.ledger.length > 0);
+  };
   return (
     <header class="topbar">
       <h1 class="brand">
@@ -51,7 +56,7 @@ export function TopBar(props: { open: SheetName | undefined; onOpen: (name: Shee
       </h1>
       <nav class="bar-buttons" aria-label="Panels">
         <SheetButton name="keys" label="Keys" icon="key" open={props.open} onOpen={props.onOpen} />
-        <Show when={keys.credits()}>
+        <Show when={hasUsage()}>
           <SheetButton name="usage" label="Usage" icon="chart" open={props.open} onOpen={props.onOpen} badge={alerts()} />
         </Show>
         <SheetButton name="offline" label="Offline" icon="offline" open={props.open} onOpen={props.onOpen} />

@@ -1,0 +1,245 @@
+/**
+ * Every main state of the page, on a desktop (1280×800) and a phone (390×844), light and dark:
+ * a screenshot of each under test-results/screens/ and axe-core's verdict (0 violations wanted);
+ * and the flows the canvas-first layout brought: a sample photo, the photo at once, the divider
+ * dragged on the image, Share, the side sheets with focus and Escape, a paid preflight in view.
+ * One page and one model load for all of it.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { startFakeProvider, type PhotoRoomFake } from '../fakes/index.mjs';
+import { alphaChannel, encodePng, exactTruthOnColour, readPng } from '../support/images.ts';
+import { closeSheet, dropFile, openSheet, reloadUnderServiceWorker } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+const SCREENS = 'test-results/screens';
+const VIEWS = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const;
+const SCHEMES = ['light', 'dark'] as const;
+const KEY = 'pr_screens_live_51c0';
+
+let context: BrowserContext;
+let page: Page;
+let photoroom: PhotoRoomFake;
+/** Every axe violation seen, by state: asserted empty at the end so one run reports all of them. */
+const violations: string[] = [];
+const shots: string[] = [];
+
+/** Captures the current state in all four looks, with axe on each; the view is left at desktop light. */
+async function captureAll(state: string, check?: (view: (typeof VIEWS)[number]) => Promise<void>): Promise<void> {
+  for (const view of VIEWS) {
+    await page.setViewportSize({ width: view.width, height: view.height });
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const path = `${SCREENS}/${state}-${view.name}-${scheme}.png`;
+      await page.screenshot({ path });
+      shots.push(path);
+      const result = await new AxeBuilder({ page }).analyze();
+      for (const violation of result.violations) {
+        const where = violation.nodes.map((node) => node.target.join(' ')).join(' | ');
+        violations.push(`${state} ${view.name} ${scheme}: ${violation.id} (${violation.impact}) at ${where}`);
+      }
+    }
+    await check?.(view);
+  }
+  await page.setViewportSize({ width: VIEWS[0].width, height: VIEWS[0].height });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Whether an element lies wholly inside the viewport (what "in view" means for a person). */
+async function inView(testId: string): Promise<boolean> {
+  const box = await page.getByTestId(testId).boundingBox();
+  const size = page.viewportSize();
+  if (!box || !size) return false;
+  return box.x >= 0 && box.y >= 0 && box.x + box.width <= size.width + 1 && box.y + box.height <= size.height + 1;
+}
+
+test.beforeAll(async ({ browser }) => {
+  mkdirSync(SCREENS, { recursive: true });
+  photoroom = await startFakeProvider('photoroom');
+  photoroom.setBalance(KEY, 20);
+  photoroom.setPlan(KEY, 'basic');
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // This Chromium has no share sheet; a recording one stands in for a phone's, to check what is handed over.
+  await context.addInitScript(() => {
+    const shared: Array<{ name: string; type: string; size: number }> = [];
+    Object.assign(window, { __shared: shared });
+    Object.defineProperty(navigator, 'canShare', { value: (data: ShareData) => Boolean(data.files?.length), configurable: true });
+    Object.defineProperty(navigator, 'share', {
+      value: async (data: ShareData) => {
+        for (const file of data.files ?? []) shared.push({ name: file.name, type: file.type, size: file.size });
+      },
+      configurable: true,
+    });
+  });
+  page = await context.newPage();
+  await page.goto('/');
+});
+
+test.afterAll(async () => {
+  await context?.close();
+  await photoroom?.close();
+  console.log(`[screens] ${shots.length} screenshots in ${SCREENS}/`);
+});
+
+test('empty state: a real "Choose a photo" button and sample photos', async () => {
+  await expect(page.getByRole('button', { name: 'Choose a photo' })).toBeVisible();
+  await expect(page.getByTestId('sample-apple')).toBeVisible();
+  await captureAll('empty', async () => {
+    // The picker is a real button of at least 44×44 px on every viewport.
+    const box = await page.getByRole('button', { name: 'Choose a photo' }).boundingBox();
+    expect(box && box.height >= 44 && box.width >= 44).toBe(true);
+  });
+});
+
+test('a file that is not an image: the message says so, in view', async () => {
+  await dropFile(page, Buffer.from('%PDF-1.7\n1 0 obj\n'), 'invoice.pdf', 'application/pdf');
+  await expect(page.getByTestId('message')).toContainText('not an image');
+  await captureAll('error', async () => expect(await inView('message')).toBe(true));
+  await page.getByTestId('message').getByRole('button', { name: 'Dismiss' }).click();
+});
+
+test('side sheets open as dialogs: focus inside, Escape closes, focus returns to the opener', async () => {
+  for (const [button, sheet] of [
+    ['open-keys', 'keys-panel'],
+    ['open-offline', 'offline-panel'],
+    ['open-settings', 'settings-panel'],
+  ] as const) {
+    await page.getByTestId(button).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId(sheet)).toBeVisible();
+    const focusInside = await page.evaluate((id) => document.querySelector(`[data-testid=${id}]`)?.contains(document.activeElement), sheet);
+    expect(focusInside, `focus moved into ${sheet}`).toBe(true);
+    await captureAll(sheet.replace('-panel', ''));
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId(sheet)).toBeHidden();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(button);
+  }
+});
+
+test('with a PhotoRoom key (against the fake): Keys shows it', async () => {
+  await openSheet(page, 'keys-panel');
+  await page.locator('details.advanced summary').click();
+  for (const testId of ['endpoint-photoroom-segmentBase', 'endpoint-photoroom-imageApiBase']) {
+    await page.getByTestId(testId).fill(photoroom.url);
+    await page.getByTestId(testId).dispatchEvent('change');
+  }
+  await closeSheet(page);
+  await reloadUnderServiceWorker(page);
+  await openSheet(page, 'keys-panel');
+  await page.getByTestId('key-input-photoroom').fill(KEY);
+  await page.getByTestId('add-key-photoroom').click();
+  await expect(page.getByTestId('balance-photoroom')).toContainText('20 images left');
+  await captureAll('keys-with-key');
+  await closeSheet(page);
+});
+
+test('a sample photo: shown at once, then the cutout in its place, announced when done', async () => {
+  // Hold the model's files back so the photo-on-screen state can be looked at in every view.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await context.route('**/imgly/**', async (route) => {
+    await held;
+    // A request the page dropped meanwhile (a cancelled fetch) is already answered.
+    await route.continue().catch(() => undefined);
+  });
+  await page.getByTestId('sample-apple').click();
+  await expect(page.locator('.pending-shown [data-testid=pending-image]')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeDisabled();
+  await captureAll('processing');
+  release();
+  await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
+  await context.unroute('**/imgly/**');
+  await expect(page.getByTestId('result-caption')).toContainText('sample-apple.jpg · 1200×900');
+  await expect(page.getByTestId('announcer')).toContainText('Cutout ready: sample-apple.jpg');
+
+  // The drawn apple is found: the wall's corners are transparent, the apple's middle opaque.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
+  const png = readPng(readFileSync(await download.path()));
+  const alpha = alphaChannel(png);
+  const at = (x: number, y: number): number => alpha[y * png.width + x]!;
+  expect([png.width, png.height]).toEqual([1200, 900]);
+  expect([at(20, 20), at(1180, 20), at(20, 880), at(1180, 880)]).toEqual([0, 0, 0, 0]);
+  expect(at(600, 480)).toBe(255);
+
+  await captureAll('result', async (view) => {
+    // Download is in the first screen on both viewports.
+    const download = await page.getByRole('button', { name: 'Download PNG' }).boundingBox();
+    expect(download && download.y + download.height <= view.height, `Download in view on the ${view.name}`).toBe(true);
+  });
+});
+
+test('the compare divider is dragged on the image and moved with the keyboard', async () => {
+  const handle = page.getByTestId('compare-handle');
+  await expect(handle).toHaveAttribute('aria-valuenow', '50');
+  const stage = await page.getByTestId('compare-stage').boundingBox();
+  if (!stage) throw new Error('no stage');
+  const y = stage.y + stage.height / 3;
+  await page.mouse.move(stage.x + stage.width * 0.5, y);
+  await page.mouse.down();
+  await page.mouse.move(stage.x + stage.width * 0.2, y, { steps: 5 });
+  await page.mouse.up();
+  expect(Number(await handle.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(18);
+  expect(Number(await handle.getAttribute('aria-valuenow'))).toBeLessThanOrEqual(22);
+  // The original is clipped at the divider: what shows left of it is the photo, right of it the cutout.
+  await expect(page.locator('.stage img.before')).toHaveAttribute('style', /inset\(0px 8\d(\.\d+)?% 0px 0px\)|inset\(0 8\d/);
+  await handle.focus();
+  await page.keyboard.press('End');
+  await expect(handle).toHaveAttribute('aria-valuenow', '100');
+  await page.keyboard.press('ArrowLeft');
+  await expect(handle).toHaveAttribute('aria-valuenow', '98');
+  await page.keyboard.press('Home');
+  await expect(handle).toHaveAttribute('aria-valuenow', '0');
+});
+
+test('Share hands the system a PNG file of the cutout', async () => {
+  await page.getByTestId('share').click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __shared: unknown[] }).__shared.length)).toBe(1);
+  const shared = await page.evaluate(
+    () => (window as unknown as { __shared: Array<{ name: string; type: string; size: number }> }).__shared[0],
+  );
+  expect(shared).toMatchObject({ name: 'sample-apple-cutout.png', type: 'image/png' });
+  expect(shared?.size).toBeGreaterThan(10_000);
+});
+
+test('Usage sheet, and the paid preflight opens in view on both viewports', async () => {
+  await openSheet(page, 'usage-panel');
+  await captureAll('usage');
+  await closeSheet(page);
+  const offer = page.getByTestId('hd-photoroom');
+  for (const view of VIEWS) {
+    await page.setViewportSize({ width: view.width, height: view.height });
+    await offer.scrollIntoViewIfNeeded();
+    await offer.click();
+    await expect(page.getByTestId('preflight')).toBeVisible();
+    expect(await inView('preflight'), `the preflight is in view on the ${view.name}`).toBe(true);
+    if (view.name === 'desktop') await captureAll('preflight');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('preflight')).toBeHidden();
+  }
+  await page.setViewportSize({ width: VIEWS[0].width, height: VIEWS[0].height });
+});
+
+test('paying: the result and its message show where the person is looking; charged once', async () => {
+  // The fake decodes PNG only (real PhotoRoom takes JPEG too): a PNG photo of its own.
+  await dropFile(page, encodePng(exactTruthOnColour([46, 139, 87]).photo), 'studio.png', 'image/png');
+  await expect(page.getByTestId('result-caption')).toContainText('studio.png', { timeout: 180_000 });
+  await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId('hd-photoroom').scrollIntoViewIfNeeded();
+  await page.getByTestId('hd-photoroom').click();
+  await page.getByTestId('preflight-pay').click();
+  await expect(page.getByTestId('message')).toContainText('cutout ready');
+  expect(await inView('message'), 'the outcome is in view on the phone').toBe(true);
+  expect(photoroom.balance(KEY)).toBe(19);
+  await captureAll('paid-result');
+});
+
+test('axe: no violations in any state, view or theme', async () => {
+  expect(shots.length).toBeGreaterThanOrEqual(40);
+  expect(violations).toEqual([]);
+});
