@@ -3,7 +3,10 @@
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  const megabytes = bytes / 1024 ** 2;
+  // From 1024 MB (as rounded for display) on, in GB: storage quotas are often many of them.
+  if (Math.round(megabytes * 10) < 1024 * 10) return `${megabytes.toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
 
 const EXTENSIONS = { 'image/png': 'png', 'image/webp': 'webp' } as const;

@@ -1,12 +1,16 @@
 /**
  * What "the model is available offline" means, as pure logic over the library's resources.json
  * (written by scripts/model-assets.ts): which chunk files a model needs, how big each must be, and
- * which of them still have to be fetched. Runs anywhere; the service worker and the offline store use it.
+ * which of them still have to be fetched. And the one way the model cache is read and written (a Cache
+ * Storage cache, passed in): the service worker's fetch route and "Make available offline", the engine
+ * worker's own model load and the page's Offline sheet all check and key its entries the same way.
+ * Runs anywhere (page, engine worker, service worker, Node tests with a fake cache).
  */
 
 import type { ModelChoice, ModelManifest } from './model-manifest.ts';
+import { MODEL_CACHE } from './names.ts';
 
-export { MODEL_CACHE } from './names.ts';
+export { MODEL_CACHE };
 export { MODEL_RESOURCE_KEYS } from './model-manifest.ts';
 export type { ModelManifest } from './model-manifest.ts';
 
@@ -121,4 +125,98 @@ export async function matchesPromisedDigest(name: string, bytes: Blob | ArrayBuf
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
   const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
   return hex.startsWith(promised);
+}
+
+/**
+ * Why these bytes may not be used or kept as the chunk file `name`, or undefined when they are exactly
+ * the declared length and the bytes its name promises. One check for every reader and writer.
+ */
+export async function chunkDefect(name: string, expectedSize: number | undefined, body: Blob): Promise<string | undefined> {
+  if (expectedSize === undefined) return 'resources.json does not list it';
+  if (!isCompleteChunk(expectedSize, body.size)) return `got ${body.size} bytes, expected ${expectedSize}`;
+  if (!(await matchesPromisedDigest(name, body))) return 'its content does not match its name (SHA-256)';
+  return undefined;
+}
+
+export class ChunkDownloadError extends Error {
+  override name = 'ChunkDownloadError';
+}
+
+/** Where chunk files are kept: the model cache in browsers, a Map in tests. */
+export interface ChunkStore {
+  /** Byte length of the stored file, or undefined when there is none. */
+  sizeOf(name: string): Promise<number | undefined>;
+  put(name: string, body: Blob, contentType: string): Promise<void>;
+}
+
+export interface ChunkCache extends ChunkStore {
+  /** The stored bytes, or undefined when there are none. */
+  read(name: string): Promise<Blob | undefined>;
+  remove(name: string): Promise<void>;
+}
+
+/** The part of a Cache Storage cache used here. */
+export type CacheLike = Pick<Cache, 'match' | 'put' | 'delete'>;
+
+/**
+ * The model cache as a chunk store. Entries are keyed by the file's absolute URL (`assetBase` + name,
+ * no query), the very request the service worker's cache-first route looks up, so whoever wrote an
+ * entry, every reader finds it. The files are content-addressed: two writers putting the same name
+ * (two tabs, the engine and the service worker's route) put the same bytes, and a put replaces the
+ * entry only once its body is complete.
+ */
+export function cacheChunkStore(cache: CacheLike, assetBase: string): ChunkCache {
+  const url = (name: string): string => `${assetBase}${name}`;
+  const read = async (name: string): Promise<Blob | undefined> => (await cache.match(url(name)))?.blob();
+  return {
+    read,
+    sizeOf: async (name) => (await read(name))?.size,
+    async put(name, body, contentType) {
+      await cache.put(url(name), new Response(body, { headers: { 'Content-Type': contentType } }));
+    },
+    async remove(name) {
+      await cache.delete(url(name));
+    },
+  };
+}
+
+/**
+ * The model cache of this origin, or undefined where there is no Cache Storage (an insecure context)
+ * or it refuses to open (some private modes): the model then loads from the network every time.
+ */
+export async function openModelCache(assetBase: string): Promise<ChunkCache | undefined> {
+  if (typeof caches === 'undefined') return undefined;
+  try {
+    return cacheChunkStore(await caches.open(MODEL_CACHE), assetBase);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LoadChunkOptions {
+  /** The model cache: read first, written after a fetch. Undefined: fetch only. */
+  cache: ChunkCache | undefined;
+  fetchChunk: (name: string) => Promise<Response>;
+}
+
+/**
+ * One chunk file, checked (length and SHA-256) before anyone uses it: the cached copy when it is good,
+ * else fetched and, once it passed the check, written to the model cache. So a model the engine loaded
+ * once is available offline whether or not the service worker saw the fetch (the first load of a
+ * fresh profile runs before the service worker controls the page). A cached copy that fails the check
+ * is dropped and fetched again. Writing is best effort: a full disk costs offline use, not the cutout.
+ */
+export async function loadChunk(file: ChunkFile, { cache, fetchChunk }: LoadChunkOptions): Promise<Blob> {
+  const cached = await cache?.read(file.name).catch(() => undefined);
+  if (cached) {
+    if ((await chunkDefect(file.name, file.size, cached)) === undefined) return cached;
+    await cache?.remove(file.name).catch(() => undefined);
+  }
+  const response = await fetchChunk(file.name);
+  if (!response.ok) throw new ChunkDownloadError(`${file.name}: HTTP ${response.status}`);
+  const body = await response.blob();
+  const defect = await chunkDefect(file.name, file.size, body);
+  if (defect) throw new ChunkDownloadError(`${file.name}: ${defect}`);
+  await cache?.put(file.name, body, response.headers.get('Content-Type') ?? 'application/octet-stream').catch(() => undefined);
+  return body;
 }

@@ -1,17 +1,14 @@
 /**
  * Fetches the chunk files a model needs into a store, skipping every file that is already complete,
  * so an interrupted download resumes where it stopped (file granularity). Each file is read to the
- * end and checked against its declared length and against the SHA-256 its name promises before it is
- * stored: a cut-off or altered body is never kept.
+ * end and checked against its declared length and against the SHA-256 its name promises (the shared
+ * chunkDefect, the same check the engine and the fetch route make) before it is stored: a cut-off or
+ * altered body is never kept.
  * Runs in the service worker (Cache Storage) and in Node tests (a Map), hence the small interfaces.
  */
-import { isCompleteChunk, matchesPromisedDigest, offlineProgress, type ChunkFile } from '../shared/model-cache.ts';
+import { chunkDefect, ChunkDownloadError, offlineProgress, type ChunkFile, type ChunkStore } from '../shared/model-cache.ts';
 
-export interface ChunkStore {
-  /** Byte length of the stored file, or undefined when there is none. */
-  sizeOf(name: string): Promise<number | undefined>;
-  put(name: string, body: Blob, contentType: string): Promise<void>;
-}
+export { ChunkDownloadError, type ChunkStore };
 
 export interface DownloadOptions {
   store: ChunkStore;
@@ -19,10 +16,6 @@ export interface DownloadOptions {
   onProgress?: (loaded: number, total: number) => void;
   /** Files fetched at the same time. */
   parallel?: number;
-}
-
-export class ChunkDownloadError extends Error {
-  override name = 'ChunkDownloadError';
 }
 
 export async function sizesInStore(store: ChunkStore, files: readonly ChunkFile[]): Promise<Map<string, number>> {
@@ -64,14 +57,11 @@ export async function downloadMissingChunks(files: readonly ChunkFile[], options
       loaded -= received;
       throw new ChunkDownloadError(`${file.name}: the download was cut off (${error instanceof Error ? error.message : String(error)})`);
     }
-    if (!isCompleteChunk(file.size, received)) {
-      loaded -= received;
-      throw new ChunkDownloadError(`${file.name}: got ${received} bytes, expected ${file.size}`);
-    }
     const body = new Blob(parts);
-    if (!(await matchesPromisedDigest(file.name, body))) {
+    const defect = await chunkDefect(file.name, file.size, body);
+    if (defect) {
       loaded -= received;
-      throw new ChunkDownloadError(`${file.name}: its content does not match its name (SHA-256); it was not kept`);
+      throw new ChunkDownloadError(`${file.name}: ${defect}; it was not kept`);
     }
     await store.put(file.name, body, response.headers.get('Content-Type') ?? 'application/octet-stream');
   }

@@ -10,11 +10,11 @@ import { CacheFirst, NetworkOnly } from 'workbox-strategies';
 import { buildContentSecurityPolicy, endpointOrigins, PAGE_SECURITY_HEADERS } from '../shared/csp.ts';
 import { MODEL_ASSET_DIR } from '../shared/names.ts';
 import {
+  cacheChunkStore,
+  chunkDefect,
   chunkFiles,
   chunkNameOf,
   expectedChunkSizes,
-  isCompleteChunk,
-  matchesPromisedDigest,
   MODEL_CACHE,
   MODEL_RESOURCE_KEYS,
   parseModelManifest,
@@ -35,7 +35,7 @@ import { SNIFF_BYTES } from '../shared/image/sniff.ts';
 import { judgeSharedFile, MAX_SHARED_BYTES } from '../shared/share-intake.ts';
 import { readEndpointRecords } from './endpoints.ts';
 import { withHeaders } from './isolation.ts';
-import { downloadMissingChunks, type ChunkStore } from './model-download.ts';
+import { downloadMissingChunks } from './model-download.ts';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -93,7 +93,8 @@ registerRoute(
 precacheAndRoute(self.__WB_MANIFEST);
 addPlugins([isolation]);
 cleanupOutdatedCaches();
-// The first install takes the open page at once so the first cutout's model download is cached.
+// The first install takes the open page at once. (Its first cutout may have started before that: the
+// engine worker caches the model files it fetched itself, see the model route below.)
 // A later version waits for the page's "reload" (SKIP_WAITING) and then takes over the same way.
 clientsClaim();
 
@@ -113,13 +114,16 @@ const keepOnlyCompleteChunks: WorkboxPlugin = {
   cacheWillUpdate: async ({ request, response }) => {
     if (!response.ok) return null;
     const name = chunkNameOf(request.url, assetBase);
-    const expected = name ? expectedChunkSizes(await modelManifest()).get(name) : undefined;
+    if (!name) return null;
     const body = await response.blob();
-    if (!name || !isCompleteChunk(expected, body.size) || !(await matchesPromisedDigest(name, body))) return null;
+    if ((await chunkDefect(name, expectedChunkSizes(await modelManifest()).get(name), body)) !== undefined) return null;
     return new Response(body, { status: 200, headers: response.headers });
   },
 };
 
+// The engine worker also writes what it fetched itself (shared/model-cache.ts loadChunk): its first
+// load in a fresh profile runs before this worker controls the page. Both write the same checked,
+// content-addressed entry under the same key, so whichever lands last changes nothing.
 registerRoute(
   ({ url }) => chunkNameOf(url.href, assetBase) !== undefined,
   new CacheFirst({ cacheName: MODEL_CACHE, plugins: [keepOnlyCompleteChunks, isolation] }),
@@ -171,18 +175,6 @@ registerRoute(
 registerRoute(({ url }) => url.origin === self.location.origin, new NetworkOnly({ plugins: [isolation] }));
 
 // ---- Messages from the page (workbox-window). ----
-function modelStore(cache: Cache): ChunkStore {
-  return {
-    async sizeOf(name) {
-      const response = await cache.match(`${assetBase}${name}`);
-      return response ? (await response.blob()).size : undefined;
-    },
-    async put(name, body, contentType) {
-      await cache.put(`${assetBase}${name}`, new Response(body, { headers: { 'Content-Type': contentType } }));
-    },
-  };
-}
-
 const downloads = new Map<OfflineModel, Promise<SwReply>>();
 
 function cacheModel(model: OfflineModel): Promise<SwReply> {
@@ -193,7 +185,7 @@ function cacheModel(model: OfflineModel): Promise<SwReply> {
   const work = (async (): Promise<SwReply> => {
     try {
       const files = chunkFiles(await modelManifest(), MODEL_RESOURCE_KEYS[model]);
-      const store = modelStore(await caches.open(MODEL_CACHE));
+      const store = cacheChunkStore(await caches.open(MODEL_CACHE), assetBase);
       const fetched = await downloadMissingChunks(files, {
         store,
         fetchChunk: (name) => fetch(`${assetBase}${name}`),

@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { alphaChannel, alphaIoU, encodePng, exactTruthComposite, readPng } from '../support/images.ts';
 import { chromiumArgs, chromiumPath } from '../support/chromium.ts';
 import { serveStatic } from '../support/static-server.ts';
-import { dropFile, watchForElement, watchForeignRequests } from './helpers.ts';
+import { dropFile, openSheet, watchForElement, watchForeignRequests } from './helpers.ts';
 import { chunkFiles, MODEL_CACHE, MODEL_RESOURCE_KEYS, parseModelManifest } from '../../src/shared/model-cache.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -209,6 +209,7 @@ test('"Make available offline" fetches the small model with progress; a cut-off 
 test('"Remove downloaded model" frees the space', async () => {
   const before = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
   await page.getByTestId('remove-model').click();
+  await page.getByTestId('remove-model-confirm').click();
   await expect(page.getByTestId('offline-model-status')).toContainText('small model (');
   await expect(page.getByTestId('offline-model-status')).toContainText('not downloaded yet');
   expect(await cachedChunkNames()).toEqual([]);
@@ -518,4 +519,80 @@ test.describe('on a static host that sends no COOP/COEP', () => {
     await expect(frame.getByTestId('keys-panel')).toHaveCount(0);
     await framing.close();
   });
+});
+
+/**
+ * The promise the Offline sheet makes, in fresh profiles: the first cutout leaves the model (and the
+ * runtime files the engine needs) in the offline cache whether or not the service worker controlled the
+ * page while it ran, and an offline reload then runs a cutout. Three profiles, one after another (one
+ * Chromium at a time). In the first, the service worker's install is held until the first cutout is
+ * done, so that cutout certainly runs with no service worker; the other two take the natural race
+ * (a cutout dropped as soon as the page loads).
+ */
+test('offline promise: after the first cutout in a fresh profile, the model is on this device and an offline reload cuts out', async ({
+  baseURL,
+}) => {
+  const rounds = 3;
+  test.setTimeout(rounds * 330_000);
+  for (let round = 1; round <= rounds; round++) {
+    const dir = mkdtempSync(join(tmpdir(), 'cutwise-promise-'));
+    const fresh = await chromium.launchPersistentContext(dir, {
+      executablePath: chromiumPath(),
+      args: chromiumArgs(),
+      baseURL,
+      acceptDownloads: true,
+    });
+    try {
+      let release = (): void => undefined;
+      if (round === 1) {
+        const held = new Promise<void>((resolve) => (release = resolve));
+        // The service worker's precache fetches wait: it cannot install, so it controls nothing.
+        await fresh.route('**/*', async (route) => {
+          if (route.request().serviceWorker()) await held;
+          await route.fallback();
+        });
+      }
+      const tab = fresh.pages()[0] ?? (await fresh.newPage());
+      const started = Date.now();
+      await tab.goto('/');
+      await dropFile(tab, photoPng, 'first.png', 'image/png');
+      const caption = tab.getByTestId('result-caption');
+      await expect(caption).toContainText('first.png');
+      await expect(caption).toContainText('cutout in');
+      const controlled = await tab.evaluate(() => navigator.serviceWorker.controller !== null);
+      const firstSeconds = (Date.now() - started) / 1000;
+      if (round === 1) {
+        expect(controlled, 'the held service worker controlled nothing during the first cutout').toBe(false);
+        release();
+        await fresh.unrouteAll({ behavior: 'wait' });
+      }
+
+      await openSheet(tab, 'offline-panel');
+      await expect(tab.getByTestId('offline-model-status')).toHaveAttribute('data-complete', 'yes');
+      await expect(tab.getByTestId('offline-model-status')).toContainText('is on this device');
+
+      // The app shell is the service worker's precache: it has to be installed for any offline reload.
+      await tab.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      await fresh.setOffline(true);
+      const reloaded = await tab.reload();
+      expect(reloaded?.fromServiceWorker()).toBe(true);
+      const offlineStarted = Date.now();
+      await dropFile(tab, photoPng, 'offline.png', 'image/png');
+      await expect(caption).toContainText('offline.png');
+      await expect(caption).toContainText('cutout in');
+      const [download] = await Promise.all([tab.waitForEvent('download'), tab.getByRole('button', { name: 'Download PNG' }).click()]);
+      const iou = alphaIoU(alphaChannel(readPng(readFileSync(await download.path()))), truth);
+      expect(iou).toBeGreaterThanOrEqual(0.85);
+      console.log(
+        `[metrics] offline promise round ${round}: first cutout ${firstSeconds.toFixed(1)} s ` +
+          `(service worker in control at its end: ${controlled ? 'yes' : 'no'}), offline cutout ` +
+          `${((Date.now() - offlineStarted) / 1000).toFixed(1)} s, IoU ${iou.toFixed(4)}`,
+      );
+    } finally {
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 });

@@ -1,4 +1,4 @@
-import { Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { usePwa } from '../services.ts';
 import { formatBytes } from '../../shared/format.ts';
 
@@ -15,6 +15,11 @@ export function OfflinePanel() {
     return `The ${cached.model} model (${formatBytes(cached.total)}) is not downloaded yet.`;
   };
   const percent = (part: { loaded: number; total: number }) => (part.total > 0 ? Math.floor((part.loaded / part.total) * 100) : 0);
+  /** Removal asks first: the model is a large download to get back. */
+  const [confirmingRemove, setConfirmingRemove] = createSignal(false);
+  let removeButton: HTMLButtonElement | undefined;
+  let keepButton: HTMLButtonElement | undefined;
+  const canRemove = () => state.downloading === undefined && !offlineModel.removing() && (state.cached?.loaded ?? 0) > 0;
   return (
     <div class="panel offline-panel">
       <p data-testid="offline-model-status" data-complete={complete() ? 'yes' : 'no'}>
@@ -48,13 +53,51 @@ export function OfflinePanel() {
         </button>
         <button
           type="button"
+          ref={removeButton}
           data-testid="remove-model"
-          disabled={state.downloading !== undefined || offlineModel.removing() || (state.cached?.loaded ?? 0) === 0}
-          onClick={() => void offlineModel.remove()}
+          disabled={!canRemove() || confirmingRemove()}
+          onClick={() => {
+            setConfirmingRemove(true);
+            keepButton?.focus();
+          }}
         >
           Remove downloaded model
         </button>
       </div>
+      <Show when={confirmingRemove() && state.cached}>
+        {(cached) => (
+          <div class="export" role="group" aria-label="Remove the downloaded model?" data-testid="remove-model-ask">
+            <span>
+              Remove the {formatBytes(cached().loaded)} of the {cached().model} model from this device? Cutouts then need the network until
+              it is downloaded again.
+            </span>
+            <button
+              type="button"
+              class="danger"
+              data-testid="remove-model-confirm"
+              disabled={!canRemove()}
+              onClick={() => {
+                setConfirmingRemove(false);
+                void offlineModel.remove();
+                removeButton?.focus();
+              }}
+            >
+              Remove
+            </button>
+            <button
+              type="button"
+              ref={keepButton}
+              data-testid="remove-model-keep"
+              onClick={() => {
+                setConfirmingRemove(false);
+                removeButton?.focus();
+              }}
+            >
+              Keep
+            </button>
+          </div>
+        )}
+      </Show>
       <Show when={!connectivity.online() && !complete()}>
         <p class="hint">The download needs the network.</p>
       </Show>

@@ -1,12 +1,14 @@
 /**
- * "Make available offline" (main thread): how much of the chosen model is in the service worker's
- * model cache, a download with progress (done by the service worker, which owns the cache), storage
- * used, persistent storage, and removal. Created per app and handed down by context.
+ * "Make available offline" (main thread): how much of the chosen model is in the model cache (written
+ * by the engine as it loads the model, and by the service worker's download), a download with progress
+ * (done by the service worker), storage used, persistent storage, and removal. Created per app and
+ * handed down by context.
  */
 import { MODEL_ASSET_DIR } from '../../shared/names.ts';
 import { createSignal, onCleanup, type Accessor } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import {
+  cacheChunkStore,
   chunkFiles,
   MODEL_CACHE,
   MODEL_RESOURCE_KEYS,
@@ -59,11 +61,11 @@ export function createOfflineModel(options: OfflineModelOptions) {
     const files = chunkFiles(parseModelManifest(await response.json()), MODEL_RESOURCE_KEYS[model]);
     const sizes = new Map<string, number>();
     if (typeof caches !== 'undefined' && (await caches.has(MODEL_CACHE))) {
-      const cache = await caches.open(MODEL_CACHE);
+      const store = cacheChunkStore(await caches.open(MODEL_CACHE), assetBase());
       await Promise.all(
         files.map(async (file) => {
-          const cached = await cache.match(`${assetBase()}${file.name}`);
-          if (cached) sizes.set(file.name, (await cached.blob()).size);
+          const size = await store.sizeOf(file.name);
+          if (size !== undefined) sizes.set(file.name, size);
         }),
       );
     }

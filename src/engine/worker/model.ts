@@ -12,7 +12,7 @@
 import type { InferenceSession } from 'onnxruntime-web';
 import { MODEL_WEIGHTS_KEY, RUNTIME_MJS_KEY, RUNTIME_WASM_KEY, type ModelChoice, type ModelManifest } from '../../shared/model-manifest.ts';
 import { MODEL_ASSET_DIR } from '../../shared/names.ts';
-import { matchesPromisedDigest } from '../../shared/model-cache.ts';
+import { ChunkDownloadError, loadChunk, openModelCache, type ChunkCache } from '../../shared/model-cache.ts';
 
 /** The network's fixed input size. */
 export const MODEL_SIDE = 1024;
@@ -33,18 +33,29 @@ async function fetchOk(url: URL): Promise<Response> {
   return response;
 }
 
-/** Fetches one resource (all its chunks), reporting its bytes under its resources.json key. */
-async function fetchResource(manifest: ResourceManifest, key: string, onProgress: ProgressSink): Promise<Blob> {
+/**
+ * One resource (all its chunks), reporting its bytes under its resources.json key. Each chunk comes
+ * from the model cache when it is there and checks out, else from the network, checked (length and
+ * SHA-256) and then written to the model cache (shared/model-cache.ts loadChunk, the service worker's
+ * cache): a model loaded once works offline even when the service worker did not yet control the page
+ * during that load, as on the first cutout in a fresh profile. Nothing unchecked is used: the glue module
+ * is imported as code, the weights run as the model.
+ */
+async function fetchResource(
+  manifest: ResourceManifest,
+  key: string,
+  cache: ChunkCache | undefined,
+  onProgress: ProgressSink,
+): Promise<Blob> {
   const entry = manifest[key];
   if (!entry) throw new Error(`Model files are incomplete: ${key} is missing from resources.json`);
   let loaded = 0;
   const parts = await Promise.all(
     entry.chunks.map(async (chunk) => {
-      const blob = await (await fetchOk(new URL(chunk.name, assetBase()))).blob();
-      if (blob.size !== chunk.offsets[1] - chunk.offsets[0]) throw new Error(`Model file ${chunk.name} is truncated`);
-      // Checked before anything uses it: the glue module is imported as code, the weights run as the model.
-      if (!(await matchesPromisedDigest(chunk.name, blob)))
-        throw new Error(`Model file ${chunk.name} is damaged: its content does not match its name`);
+      const file = { name: chunk.name, size: chunk.offsets[1] - chunk.offsets[0] };
+      const blob = await loadChunk(file, { cache, fetchChunk: (name) => fetch(new URL(name, assetBase())) }).catch((error: unknown) => {
+        throw error instanceof ChunkDownloadError ? new Error(`Model file ${error.message}`) : error;
+      });
       loaded += blob.size;
       onProgress(key, loaded, entry.size);
       return blob;
@@ -58,13 +69,14 @@ const sessions = new Map<ModelChoice, Promise<InferenceSession>>();
 const runtime = () => import('onnxruntime-web');
 let runtimeReady: Promise<void> | undefined;
 
-async function prepareRuntime(manifest: ResourceManifest, onProgress: ProgressSink): Promise<void> {
-  // Fetched here for the download progress (and into the HTTP cache); the runtime then loads them by
-  // URL, so the browser compiles the WASM while streaming and can cache the compiled code.
+async function prepareRuntime(manifest: ResourceManifest, cache: ChunkCache | undefined, onProgress: ProgressSink): Promise<void> {
+  // Fetched here for the download progress and into the model cache (before the runtime asks for it);
+  // the runtime then loads the WASM by URL, so the browser compiles it while streaming and can cache
+  // the compiled code. Offline, that URL is answered from the model cache by the service worker.
   const [ort, , glue] = await Promise.all([
     runtime(),
-    fetchResource(manifest, RUNTIME_WASM_KEY, onProgress),
-    fetchResource(manifest, RUNTIME_MJS_KEY, onProgress),
+    fetchResource(manifest, RUNTIME_WASM_KEY, cache, onProgress),
+    fetchResource(manifest, RUNTIME_MJS_KEY, cache, onProgress),
   ]);
   // Threads need cross-origin isolation (the app is served with COOP/COEP); without it ONNX Runtime
   // falls back to one thread by itself.
@@ -86,11 +98,12 @@ function resourceUrl(manifest: ResourceManifest, key: string): string {
 async function createSession(model: ModelChoice, onProgress: ProgressSink): Promise<InferenceSession> {
   const ort = await runtime();
   const manifest = (await (await fetchOk(new URL('resources.json', assetBase()))).json()) as ResourceManifest;
-  runtimeReady ??= prepareRuntime(manifest, onProgress).catch((error: unknown) => {
+  const cache = await openModelCache(assetBase().href);
+  runtimeReady ??= prepareRuntime(manifest, cache, onProgress).catch((error: unknown) => {
     runtimeReady = undefined;
     throw error;
   });
-  const [weights] = await Promise.all([fetchResource(manifest, MODEL_WEIGHTS_KEY[model], onProgress), runtimeReady]);
+  const [weights] = await Promise.all([fetchResource(manifest, MODEL_WEIGHTS_KEY[model], cache, onProgress), runtimeReady]);
   return ort.InferenceSession.create(new Uint8Array(await weights.arrayBuffer()), {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
