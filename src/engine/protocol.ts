@@ -4,6 +4,7 @@
  */
 import type { CutoutFailure } from '../shared/cutout-errors.ts';
 import type { Background } from '../shared/image/composite.ts';
+import type { FrameChoice, Shadow } from '../shared/image/finish.ts';
 import type { ExportType } from '../shared/format.ts';
 
 export type { ModelChoice } from '../shared/model-manifest.ts';
@@ -34,10 +35,21 @@ export interface CutoutOutput {
   timings: { modelMs: number; inferenceMs: number; fastPreviewMs: number; foregroundMs: number; totalMs: number };
 }
 
-export interface RenderInput {
-  png: Blob;
-  type: ExportType;
+/** How the finished file looks: frame (crop, ratio, size), shadow and background. */
+export interface FinishChoices {
+  frame: FrameChoice;
+  shadow: Shadow;
   background: Background;
+}
+
+export interface RenderInput extends FinishChoices {
+  /** The full-resolution cutout (transparent). */
+  png: Blob;
+  /** The picked photo, for a blurred-photo background; the same pixels and orientation as the cutout. */
+  photo?: Blob;
+  type: ExportType;
+  /** 0–1 for WebP and JPEG; PNG ignores it. */
+  quality?: number;
 }
 
 /** A finished cutout made elsewhere (a paid provider), prepared for the compare view and export. */

@@ -9,7 +9,7 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
 
-const EXTENSIONS = { 'image/png': 'png', 'image/webp': 'webp' } as const;
+const EXTENSIONS = { 'image/png': 'png', 'image/webp': 'webp', 'image/jpeg': 'jpg' } as const;
 export type ExportType = keyof typeof EXTENSIONS;
 
 /**

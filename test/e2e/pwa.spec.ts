@@ -12,7 +12,7 @@ import { PNG } from 'pngjs';
 import { alphaChannel, alphaIoU, encodePng, exactTruthComposite, readPng } from '../support/images.ts';
 import { chromiumArgs, chromiumPath } from '../support/chromium.ts';
 import { serveStatic } from '../support/static-server.ts';
-import { dropFile, openSheet, watchForElement, watchForeignRequests } from './helpers.ts';
+import { closeSheet, dropFile, openSheet, watchForElement, watchForeignRequests } from './helpers.ts';
 import { chunkFiles, MODEL_CACHE, MODEL_RESOURCE_KEYS, parseModelManifest } from '../../src/shared/model-cache.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -48,10 +48,9 @@ async function cachedChunkNames(): Promise<string[]> {
   }, MODEL_CACHE);
 }
 
-/** Opens a <details> panel of the header (Settings, Offline use) unless it is open. */
-async function openPanel(summary: string): Promise<void> {
-  const details = page.locator('details', { has: page.locator('summary', { hasText: summary }) });
-  if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) await details.locator('summary').click();
+/** Opens a side sheet (Settings, Offline use) unless it is open. */
+async function openPanel(title: 'Settings' | 'Offline use'): Promise<void> {
+  await openSheet(page, title === 'Settings' ? 'settings-panel' : 'offline-panel');
 }
 
 async function downloadedAlpha(): Promise<Uint8Array> {
@@ -216,7 +215,9 @@ test('"Remove downloaded model" frees the space', async () => {
   const usage = () => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
   await expect.poll(usage, { timeout: 30_000 }).toBeLessThan(before - 40e6);
   console.log(`[metrics] storage used: ${(before / 1e6).toFixed(1)} MB before removal, ${((await usage()) / 1e6).toFixed(1)} MB after`);
+  await openPanel('Settings');
   await page.getByTestId('model-select').selectOption('medium');
+  await closeSheet(page);
 });
 
 test('a share-target POST delivers the image to the editor', async () => {

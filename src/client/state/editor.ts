@@ -4,13 +4,14 @@
  * through context, never a module-level singleton.
  */
 import { createSignal } from 'solid-js';
-import { createStore } from 'solid-js/store';
+import { createStore, unwrap } from 'solid-js/store';
 import { EngineClient, EngineFailureError } from '../../engine/client/engine-client.ts';
 import type { CutoutOutput } from '../../engine/protocol.ts';
 import { MODEL_CHOICES, type ModelChoice } from '../../shared/model-manifest.ts';
 import { MODEL_SETTING } from '../../shared/names.ts';
 import { persistedChoice, type SettingsStorage } from './persisted.ts';
 import type { Background } from '../../shared/image/composite.ts';
+import { PHOTO_FRAME, type FrameChoice, type Shadow } from '../../shared/image/finish.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 import { saveWithLink } from './save-file.ts';
 
@@ -71,6 +72,8 @@ export type EditorPhase =
 export interface EditorState {
   message: Message | undefined;
   background: Background;
+  frame: FrameChoice;
+  shadow: Shadow;
   model: ModelChoice;
   busyExport: boolean;
 }
@@ -114,6 +117,8 @@ export function createEditor(deps: EditorDeps) {
   const [state, setState] = createStore<EditorState>({
     message: undefined,
     background: { kind: 'transparent' },
+    frame: PHOTO_FRAME,
+    shadow: { kind: 'none' },
     model: model.initial,
     busyExport: false,
   });
@@ -309,8 +314,17 @@ export function createEditor(deps: EditorDeps) {
   async function exportBlob(type: ExportType): Promise<Blob | undefined> {
     const png = result()?.png;
     if (!png) return undefined;
-    if (type === 'image/png' && state.background.kind === 'transparent') return png;
-    return renderEngine.call('render', { png, type, background: { ...state.background } });
+    const untouched =
+      state.background.kind === 'transparent' && state.frame.aspect === 'photo' && !state.frame.outputSize && state.shadow.kind === 'none';
+    if (type === 'image/png' && untouched) return png;
+    return renderEngine.call('render', {
+      png,
+      photo: result()?.sourceFile,
+      type,
+      background: unwrap(state.background),
+      frame: unwrap(state.frame),
+      shadow: unwrap(state.shadow),
+    });
   }
 
   async function runExport(action: () => Promise<void>): Promise<void> {

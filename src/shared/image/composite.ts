@@ -6,7 +6,13 @@ export interface Rgb {
   b: number;
 }
 
-export type Background = { kind: 'transparent' } | { kind: 'color'; color: string };
+export type Background =
+  | { kind: 'transparent' }
+  | { kind: 'color'; color: string }
+  /** The photo's own background, blurred (a portrait look); radius as a fraction of the output's longer side. */
+  | { kind: 'blur'; radius: number }
+  /** An image of the person's, scaled to cover the output. */
+  | { kind: 'image'; image: Blob };
 
 /** Composites `rgba` over an opaque colour, in place: result alpha is 255 everywhere. */
 export function flattenOnto(rgba: Uint8ClampedArray, background: Rgb): Uint8ClampedArray {
