@@ -4,7 +4,7 @@
  * balance in words, or why it cannot run); the call itself goes through the credits coordinator.
  * Results go through editor.runRemote, so they land in the same compare view and downloads.
  */
-import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { createEffect, createMemo, createSignal, on, type Accessor } from 'solid-js';
 import { PROVIDER_IDS, PROVIDER_NAMES, providerMeta } from '../../providers/catalog.ts';
 import { aiEditRequest, HD_OPERATION, providerCutoutName, type AiEditChoices } from '../../providers/offers.ts';
 import { costInWords } from '../../credits/logic/prices.ts';
@@ -85,6 +85,22 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
   const [payingFor, setPayingFor] = createSignal<string>();
   const paying = () => payingFor() !== undefined;
   let proposing = false;
+  /** Works the question on screen out again from the balance as it is now (nothing is sent). */
+  let reprice: (() => Promise<void>) | undefined;
+
+  // A question blocked by the balance stays current: when a balance check lands (the one "Check
+  // balance again" asked for once the provider's limits allowed it, or any other), it is worked out again.
+  createEffect(
+    on(
+      () => {
+        const shown = pending();
+        return shown?.recheck && !shown.checking ? keys.balanceOf(shown.provider)?.lastRefreshedAt : undefined;
+      },
+      (at, previous) => {
+        if (at !== undefined && previous !== undefined && at !== previous) void reprice?.();
+      },
+    ),
+  );
 
   /** What this call would cost and whether the balance can pay, before anything is sent. */
   async function preflight(paid: PaidRequest): Promise<Preflight> {
@@ -225,6 +241,13 @@ export function createPaidActions({ editor, keys, endpoints, online, now }: Paid
       // Dismissed (or paid) meanwhile: nothing to show.
       if (pending() === checking) setPending(next);
     }
+
+    reprice = async () => {
+      const before = pending();
+      if (!before || before.checking || !file) return;
+      const checked = await preflight(build(file));
+      if (pending() === before) setPending(shown(checked, { note: 'Balance checked just now.' }));
+    };
 
     try {
       setPending(shown(await preflight(build(file))));

@@ -179,14 +179,32 @@ describe('paid actions', () => {
     expect(app.paid.pending()?.checking).toBeFalsy();
     expect(app.paid.pending()?.note).toMatch(/next check is possible in \d+ s/);
 
-    app.setTime(CLOSING - 3_600_000 + 46_000);
-    await app.paid.pending()!.recheck!();
+    // The check lands once the limits allow (here: any balance check): the question is worked out again by itself.
+    const start = CLOSING - 3_600_000;
+    app.setTime(start + 46_000);
+    await app.keys.refresh('photoroom');
+    await vi.waitFor(() => expect(app.paid.pending()?.preflight.status).toBe('ok'));
     const ready = app.paid.pending()!;
-    expect(ready.preflight.status).toBe('ok');
     expect(ready.note).toBe('Balance checked just now.');
     expect(ready.recheck).toBeUndefined();
     expect(ready.topUpUrl).toBeUndefined();
     expect(preflightWords(ready.preflight).sentence).toBe('Uses 1 of your 3 images (Basic plan: a background removal costs 1).');
+    app.paid.dismiss();
+
+    // Spent elsewhere, then topped up: "Check balance again" reads it at once when the limits allow.
+    app.photoroom.setBalance('pr_key_0001', 0);
+    app.setTime(start + 92_000);
+    await app.keys.refresh('photoroom');
+    await app.paid.exportHd('photoroom');
+    expect(app.paid.pending()?.preflight.status).toBe('blocked');
+    app.photoroom.setBalance('pr_key_0001', 2);
+    app.setTime(start + 138_000);
+    await app.paid.pending()!.recheck!();
+    expect(app.paid.pending()?.preflight.status).toBe('ok');
+    expect(app.paid.pending()?.note).toBe('Balance checked just now.');
+    expect(preflightWords(app.paid.pending()!.preflight).sentence).toBe(
+      'Uses 1 of your 2 images (Basic plan: a background removal costs 1).',
+    );
     app.paid.dismiss();
     expect(app.paid.pending()).toBeUndefined();
   });
