@@ -86,7 +86,7 @@ function SavedKey(props: { provider: ProviderId; account: SavedKeyState; retired
       <Show
         when={confirming()}
         fallback={
-          <span class="actions">
+          <span class="key-actions">
             <Show when={!props.retired}>
               <button type="button" disabled={checking()} onClick={() => void keys.refresh(props.provider)}>
                 Refresh
@@ -106,7 +106,7 @@ function SavedKey(props: { provider: ProviderId; account: SavedKeyState; retired
           </span>
         }
       >
-        <span class="actions confirm" role="group" aria-label={`Forget the ${name} key?`} data-testid={`forget-ask-${props.provider}`}>
+        <span class="key-actions confirm" role="group" aria-label={`Forget the ${name} key?`} data-testid={`forget-ask-${props.provider}`}>
           <span>Forget the {name} key?</span>
           <button
             type="button"
