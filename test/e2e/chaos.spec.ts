@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { startFakeProvider, type LeonardoFake, type PhotoRoomFake, type WithoutBgFake } from '../fakes/index.mjs';
 import { badInputs } from '../support/bad-inputs.ts';
 import { encodePng, exactTruthOnColour } from '../support/images.ts';
-import { REMOVEBG_CLOSES, dropFile, openDetails, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
+import { REMOVEBG_CLOSES, closeSheet, dropFile, openSheet, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -50,6 +50,7 @@ async function dismissMessage(): Promise<void> {
 
 /** One paid action as a person does it; returns the message it ends with. */
 async function pay(provider: Provider): Promise<string> {
+  await closeSheet(page);
   await dismissMessage();
   await page.getByTestId(`hd-${provider}`).click();
   const preflight = page.getByTestId('preflight');
@@ -93,8 +94,9 @@ test.beforeAll(async ({ browser }) => {
   page.on('pageerror', (error) => consoleLines.push(error.message));
   await page.goto('/');
   // The small model: this file is about words and balances, not cutout quality.
-  await page.getByText('Settings').click();
+  await openSheet(page, 'settings-panel');
   await page.getByTestId('model-select').selectOption('small');
+  await closeSheet(page);
 });
 
 test.afterAll(async () => {
@@ -144,7 +146,7 @@ test('34 bad, odd and extreme files: each refused in words or cut out, the previ
 test('23 provider faults: each named with what to do, the previous result kept, and every balance right in the end', async () => {
   test.setTimeout(900_000);
   // Addresses and keys.
-  await openDetails(page, 'keys-panel');
+  await openSheet(page, 'keys-panel');
   await page.locator('details.advanced summary').click();
   for (const [testId, url] of [
     ['endpoint-photoroom-segmentBase', photoroom.url],
@@ -156,7 +158,7 @@ test('23 provider faults: each named with what to do, the previous result kept, 
     await page.getByTestId(testId).dispatchEvent('change');
   }
   await reloadUnderServiceWorker(page);
-  await openDetails(page, 'keys-panel');
+  await openSheet(page, 'keys-panel');
   for (const provider of Object.keys(KEYS) as Provider[]) {
     await page.getByTestId(`key-input-${provider}`).fill(KEYS[provider]);
     await page.getByTestId(`add-key-${provider}`).click();
@@ -164,7 +166,7 @@ test('23 provider faults: each named with what to do, the previous result kept, 
   }
   await dropFile(page, photoPng, 'studio.png', 'image/png');
   await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
-  await openDetails(page, 'usage-panel');
+  await openSheet(page, 'usage-panel');
 
   const faults: Array<{
     name: string;
@@ -340,6 +342,7 @@ test('23 provider faults: each named with what to do, the previous result kept, 
     if (fault.name === 'the device goes offline mid-call') {
       // Offline once the request is out (the fake has it and bills it).
       const before = leonardo.requests.length;
+      await closeSheet(page);
       await page.getByTestId('hd-leonardo').click();
       await page.getByTestId('preflight-pay').click();
       await expect.poll(() => leonardo.requests.slice(before).some((request) => request.method === 'POST')).toBe(true);
@@ -369,7 +372,7 @@ test('23 provider faults: each named with what to do, the previous result kept, 
   }
   withoutbg.answerNext({ path: '/available-credit', status: 200, body: { credits: 5 } });
   await letBalanceChecksRun();
-  await openDetails(page, 'usage-panel');
+  await openSheet(page, 'usage-panel');
   await page.locator('[data-testid=key-balance][data-provider=withoutbg] [data-testid=refresh-balance]').click();
   await expect(page.locator('[data-testid=key-balance][data-provider=withoutbg] [data-testid=refresh-note]')).toContainText(
     'Could not check the withoutBG balance: Its credit endpoint returned no balance.',

@@ -8,7 +8,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { startFakeProvider, type LeonardoFake, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
 import { encodePng, exactTruthOnColour } from '../support/images.ts';
-import { REMOVEBG_CLOSES, dropFile, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
+import { REMOVEBG_CLOSES, closeSheet, dropFile, openSheet, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -42,13 +42,11 @@ async function shownBalance(on: Page, provider: Provider): Promise<number | unde
   return value === null || value === '' ? undefined : Number(value);
 }
 
-async function openPanel(on: Page, testId: string): Promise<void> {
-  const panel = on.getByTestId(testId);
-  if (!(await panel.evaluate((element) => (element as HTMLDetailsElement).open))) await panel.locator('summary').first().click();
-}
+const openPanel = openSheet;
 
 /** One paid action as a person does it: the button, the preflight, Pay; then its outcome. */
 async function pay(on: Page, action: Provider | 'edit'): Promise<string> {
+  await closeSheet(on);
   // Clear the last outcome so the next message on screen is this call's.
   const shown = on.getByTestId('message');
   if ((await shown.count()) > 0) await shown.getByRole('button', { name: 'Dismiss' }).click();

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { startFakeProvider, type LeonardoFake, type PhotoRoomFake, type RemoveBgFake, type WithoutBgFake } from '../fakes/index.mjs';
 import { startRelay } from '../../scripts/relay.mjs';
 import { alphaChannel, alphaIoU, encodePng, exactTruthOnColour, readPng } from '../support/images.ts';
-import { REMOVEBG_CLOSES, dropFile, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
+import { REMOVEBG_CLOSES, closeSheet, dropFile, openSheet, reloadUnderServiceWorker, startPageClock } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -43,8 +43,7 @@ const message = () => page.getByTestId('message');
 const madeBy = () => page.getByTestId('made-by');
 
 async function openKeys(): Promise<void> {
-  const panel = page.getByTestId('keys-panel');
-  if (!(await panel.evaluate((element) => (element as HTMLDetailsElement).open))) await panel.locator('summary').first().click();
+  await openSheet(page, 'keys-panel');
 }
 
 async function setEndpoint(testId: string, url: string): Promise<void> {
@@ -290,6 +289,7 @@ test('a key rejected later (revoked) says so; a host that refuses the page says 
     await page.getByTestId('add-key-leonardo').click();
     await expect(page.getByTestId('key-address-changed-leonardo')).toHaveCount(0);
     stranger.revokeKey(KEYS.withoutbg);
+    await closeSheet(page);
     await page.getByTestId('hd-withoutbg').click();
     await page.getByTestId('preflight-pay').click();
     await expect(message()).toContainText('Key rejected');

@@ -227,6 +227,9 @@ test('Usage sheet, and the paid preflight opens in view on both viewports', asyn
 test('paying: the result and its message show where the person is looking; charged once', async () => {
   // The fake decodes PNG only (real PhotoRoom takes JPEG too): a PNG photo of its own.
   await dropFile(page, encodePng(exactTruthOnColour([46, 139, 87]).photo), 'studio.png', 'image/png');
+  // While the new photo is processed, the apple's cutout is neither shown nor downloadable under any name.
+  await expect(page.getByRole('button', { name: 'Download PNG' })).toBeDisabled();
+  await expect(page.getByTestId('result-caption')).not.toContainText('sample-apple');
   await expect(page.getByTestId('result-caption')).toContainText('studio.png', { timeout: 180_000 });
   await expect(page.getByTestId('result-caption')).toContainText('cutout in', { timeout: 180_000 });
   await page.setViewportSize({ width: 390, height: 844 });

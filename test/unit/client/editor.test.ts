@@ -130,7 +130,7 @@ describe('editor job runner', () => {
     expect(editor.state.message).toBeUndefined();
   });
 
-  it('a failure keeps the previous result on screen and says so; the failed preview is released', async () => {
+  it('a failure brings the previous result back and says so; the failed preview is released', async () => {
     const { editor, cutout } = setup();
     const first = editor.startCutout(file('kept.png'));
     cutout().preview();
@@ -138,8 +138,11 @@ describe('editor job runner', () => {
     await first;
     const kept = editor.result();
     const second = editor.startCutout(file('broken.png'));
-    // While it runs, the finished result stays on screen until a preview replaces it.
-    expect(editor.result()).toBe(kept);
+    // While a new photo runs, the previous photo's result is neither shown nor downloadable (it
+    // would be taken for the new one); it is kept, and comes back if the new one fails.
+    expect(editor.result()).toBeUndefined();
+    expect(editor.job()?.fileName).toBe('broken.png');
+    expect(editor.pendingPhoto()).toBeDefined();
     const brokenPreview = cutout().preview();
     expect(editor.result()?.fileName).toBe('broken.png');
     cutout().fail('“broken.png” could not be decoded.');
