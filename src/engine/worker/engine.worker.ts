@@ -5,7 +5,8 @@
 import { internalFailure, outOfMemoryFailure, type CutoutFailure } from '../../shared/cutout-errors.ts';
 import type { EngineRequest, EngineResponse } from '../protocol.ts';
 import { ingestResult } from './ingest.ts';
-import { FailureError, renderExport, runCutout } from './pipeline.ts';
+import { FailureError, runCutout } from './pipeline.ts';
+import { renderExport } from './render.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 

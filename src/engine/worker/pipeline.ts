@@ -12,13 +12,12 @@ import {
   unreadableFormatFailure,
   type CutoutFailure,
 } from '../../shared/cutout-errors.ts';
-import { flattenOnto, parseHexColor } from '../../shared/image/composite.ts';
 import { planWorkingSize } from '../../shared/image/limits.ts';
 import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../shared/image/guided-filter.ts';
 import { refineAlphaChannel } from '../../shared/image/mask.ts';
 import { estimateForeground } from '../../shared/image/foreground.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
-import type { CutoutInput, CutoutOutput, CutoutProgress, RenderInput } from '../protocol.ts';
+import type { CutoutInput, CutoutOutput, CutoutProgress } from '../protocol.ts';
 import { loadModel, MODEL_SIDE, predictMask } from './model.ts';
 
 /** Longest side of the on-screen preview; the download is always full resolution. */
@@ -320,22 +319,4 @@ export async function runCutout(
   } finally {
     bitmap.close();
   }
-}
-
-/** Encodes a finished cutout for download: PNG or WebP, transparent or over a colour. */
-export async function renderExport(input: RenderInput): Promise<Blob> {
-  const bitmap = await createImageBitmap(input.png);
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const context = context2d(canvas);
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  if (input.background.kind === 'color') {
-    const color = parseHexColor(input.background.color);
-    if (!color) throw new Error(`Not a colour: ${input.background.color}`);
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-    flattenOnto(pixels.data, color);
-    context.putImageData(pixels, 0, 0);
-  }
-  // WebP at 0.95 keeps edges clean; PNG is lossless anyway.
-  return canvas.convertToBlob({ type: input.type, quality: 0.95 });
 }

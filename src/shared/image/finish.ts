@@ -168,3 +168,23 @@ export function toOutput(rect: Rect, layout: FrameLayout): Rect {
     height: rect.height * layout.scale,
   };
 }
+
+/**
+ * The part of the output-space plane a drop shadow needs drawing on before it is shifted by its offset:
+ * the subject grown by the blur's reach (3σ), clipped to what can land in the output once shifted (also
+ * grown by the reach, so the visible blur is computed from everything it draws on). Undefined when none
+ * of the shadow can be seen.
+ */
+export function dropShadowRegion(
+  subject: Rect,
+  output: Size,
+  shadow: { offsetX: number; offsetY: number; blur: number },
+): Rect | undefined {
+  const reach = Math.ceil(3 * shadow.blur);
+  const x0 = Math.max(subject.x - reach, -shadow.offsetX - reach);
+  const y0 = Math.max(subject.y - reach, -shadow.offsetY - reach);
+  const x1 = Math.min(subject.x + subject.width + reach, output.width - shadow.offsetX + reach);
+  const y1 = Math.min(subject.y + subject.height + reach, output.height - shadow.offsetY + reach);
+  if (x1 <= x0 || y1 <= y0) return undefined;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
