@@ -3,6 +3,7 @@
  * app), same images, same browser, alternating, median of BENCH_RUNS warm runs per image size.
  * Prints a table and writes bench/results.json and the table section of BENCH.md.
  * Run with `npm run bench` (BENCH_RUNS=2 BENCH_SIZES=1 for a quick check).
+ * A second test times the finished-file render (issue 16) alone: `-g render`; BENCH_RENDER=0 skips it.
  */
 import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -405,4 +406,79 @@ test('bench: baseline vs raw model vs Cutwise', async ({ browser }) => {
   console.log(`\n${table}`);
   writeBenchMd(`${ROOT}BENCH.md`, table);
   if (foreign.length) throw new Error(`requests left the bench origins: ${foreign.join(', ')}`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// The finished file (issue 16): the engine worker's render, alone, on the 12 MP lemur.
+
+const RENDER_MEGAPIXELS = 12;
+
+test('bench: finishing render', async ({ browser }) => {
+  test.skip(process.env.BENCH_RENDER === '0', 'BENCH_RENDER=0');
+  mkdirSync(`${TMP}out`, { recursive: true });
+  const image = prepareImage(RENDER_MEGAPIXELS);
+  // The cutout as the pipeline would hand it over: the true subject colours under the true matte.
+  const cutoutName = `lemur-cutout-${RENDER_MEGAPIXELS}mp.png`;
+  if (!existsSync(`${TMP}images/${cutoutName}`)) {
+    const { foreground, truth } = scaledExactTruthComposite(RENDER_MEGAPIXELS);
+    for (let i = 0; i < truth.length; i++) foreground.data[i * 4 + 3] = truth[i] ?? 0;
+    writeFileSync(`${TMP}images/${cutoutName}`, encodePng(foreground));
+  }
+  const { context, page } = await openContender(browser, 'cutwise');
+  const runs = Math.max(1, RUNS);
+  const results = await page.evaluate(
+    async ({ photoUrl, cutoutUrl, runs }) => {
+      // The engine worker of this build, as the app's own bundle names it.
+      const html = await (await fetch('/')).text();
+      const entry = /src="(\/assets\/index-[^"]+\.js)"/.exec(html)?.[1];
+      const bundle = entry ? await (await fetch(entry)).text() : '';
+      const workerUrl = /assets\/engine\.worker-[\w-]+\.js/.exec(bundle)?.[0];
+      if (!workerUrl) throw new Error('engine worker not found in the build');
+      const png = await (await fetch(cutoutUrl)).blob();
+      // The photo as a camera would give it: JPEG.
+      const decoded = await createImageBitmap(await (await fetch(photoUrl)).blob());
+      const canvas = new OffscreenCanvas(decoded.width, decoded.height);
+      canvas.getContext('2d')?.drawImage(decoded, 0, 0);
+      const photo = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+      const worker = new Worker(`/${workerUrl}`, { type: 'module' });
+      let id = 0;
+      const render = (type: string) =>
+        new Promise<{ ms: number; bytes: number }>((resolve, reject) => {
+          const started = performance.now();
+          const request = {
+            id: ++id,
+            method: 'render',
+            input: {
+              png,
+              photo,
+              type,
+              frame: { aspect: '1:1', margin: { value: 8, unit: '%' }, align: 'center' },
+              shadow: { kind: 'drop', offsetX: 0.02, offsetY: 0.03, blur: 0.04, opacity: 0.45 },
+              background: { kind: 'blur', radius: 0.03 },
+            },
+          };
+          worker.onmessage = (event: MessageEvent<{ kind: string; output?: Blob; failure?: { message: string } }>) => {
+            if (event.data.kind === 'result' && event.data.output)
+              resolve({ ms: performance.now() - started, bytes: event.data.output.size });
+            else reject(new Error(event.data.failure?.message ?? 'render failed'));
+          };
+          worker.postMessage(request);
+        });
+      const types = ['image/png', 'image/jpeg'];
+      await render('image/png'); // warm-up: the worker's start and first canvases
+      const samples: Record<string, { ms: number; bytes: number }[]> = { 'image/png': [], 'image/jpeg': [] };
+      for (let run = 0; run < runs; run++) for (const type of types) samples[type]?.push(await render(type));
+      worker.terminate();
+      return samples;
+    },
+    { photoUrl: `/__bench/${image.fileName}`, cutoutUrl: `/__bench/${cutoutName}`, runs },
+  );
+  await context.close();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  for (const [type, samples] of Object.entries(results)) {
+    console.log(
+      `render ${RENDER_MEGAPIXELS} MP → 1:1, blurred photo, drop shadow, ${type}: median ${median(samples.map((s) => s.ms)).toFixed(0)} ms ` +
+        `(${samples.map((s) => s.ms.toFixed(0)).join(', ')}), ${(median(samples.map((s) => s.bytes)) / 2 ** 20).toFixed(1)} MiB`,
+    );
+  }
 });
