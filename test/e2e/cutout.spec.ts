@@ -2,7 +2,7 @@
  * What a person does with the on-device cutout, in real Chromium with the real model.
  * One page for the whole file: the model downloads once, as it would for a person.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext, type Download, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,6 +19,7 @@ import {
   readPng,
 } from '../support/images.ts';
 import { sniffImage } from '../../src/shared/image/sniff.ts';
+import { subjectBounds } from '../../src/shared/image/finish.ts';
 import {
   closeSheet,
   dropFile,
@@ -54,6 +55,12 @@ async function waitForFinishedCutout(fileName: string): Promise<void> {
 }
 
 /** The engine's own timings of the shown result (model load, inference, whole pipeline). */
+/** Presses a download button and returns the download. */
+async function downloadWith(button: string): Promise<Download> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button }).click()]);
+  return download;
+}
+
 async function engineTimings(): Promise<string> {
   const [model, fast, inference, total] = await Promise.all(
     ['data-model-ms', 'data-fast-preview-ms', 'data-inference-ms', 'data-total-ms'].map((name) => caption().getAttribute(name)),
@@ -211,6 +218,56 @@ test('a white background and WebP export keep the full resolution; Copy puts a P
     return [bitmap.width, bitmap.height];
   });
   expect(copied).toEqual([photo.width, photo.height]);
+});
+
+test('finishing: crop to the subject with a margin, a square with a contact shadow on the blurred photo, JPEG is opaque', async () => {
+  const transparent = readPng(readFileSync(await (await downloadWith('Download PNG')).path()));
+  const bounds = subjectBounds(alphaChannel(transparent), transparent);
+  if (!bounds) throw new Error('the cutout has no subject');
+
+  // Cropped to the subject with 20 px around it: exactly the subject's box plus the margin.
+  await page.getByTestId('frame-aspect').selectOption('subject');
+  await page.getByTestId('frame-margin').fill('20');
+  await page.getByTestId('frame-margin').dispatchEvent('change');
+  await expect(page.getByTestId('finished-preview')).toBeVisible();
+  await expect(page.getByTestId('file-size')).toContainText('The file:');
+  const cropped = readPng(readFileSync(await (await downloadWith('Download PNG')).path()));
+  expect([cropped.width, cropped.height]).toEqual([bounds.width + 40, bounds.height + 40]);
+  // The margin is transparent, the subject's middle as opaque as before.
+  expect(alphaChannel(cropped)[0]).toBe(0);
+
+  // Square, standing on the bottom, a contact shadow, over the photo's own background blurred: opaque, square.
+  await page.getByTestId('frame-aspect').selectOption('1:1');
+  await page.getByRole('radio', { name: 'Standing on the bottom' }).check();
+  await page.getByRole('radio', { name: 'Contact shadow' }).check();
+  await page.getByTestId('background-blur').check();
+  await page.getByRole('radio', { name: /JPEG/ }).check();
+  await expect(page.getByRole('button', { name: 'Download JPEG' })).toBeEnabled();
+  const jpegDownload = await downloadWith('Download JPEG');
+  expect(jpegDownload.suggestedFilename()).toBe('picked-cutout.jpg');
+  const side = Math.max(bounds.width, bounds.height) + 40;
+  expect(sniffImage(readFileSync(await jpegDownload.path()))).toMatchObject({ format: 'jpeg', width: side, height: side });
+
+  // JPEG on a transparent background comes out on white (said beside the choice); back to the plain PNG after.
+  await page.getByRole('radio', { name: 'Transparent' }).check();
+  await expect(page.getByText('JPEG has no transparency: the background will be white.')).toBeVisible();
+  await page.getByRole('radio', { name: 'None' }).check();
+  await page.getByTestId('frame-aspect').selectOption('photo');
+  await page.getByRole('radio', { name: /PNG/ }).check();
+  const plain = readPng(readFileSync(await (await downloadWith('Download PNG')).path()));
+  expect([plain.width, plain.height]).toEqual([photo.width, photo.height]);
+});
+
+test('a background image that cannot be read gets a clear message; the cutout and its download stay', async () => {
+  await page
+    .getByTestId('background-image-input')
+    .setInputFiles({ name: 'broken-background.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a jpeg at all') });
+  await expect(page.getByTestId('finish-error')).toContainText('could not be read');
+  await expect(caption()).toContainText('picked.png');
+  await page.getByRole('radio', { name: 'Transparent' }).check();
+  await expect(page.getByTestId('finish-error')).toHaveCount(0);
+  const back = readPng(readFileSync(await (await downloadWith('Download PNG')).path()));
+  expect([back.width, back.height]).toEqual([photo.width, photo.height]);
 });
 
 test('a corrupt file gets a clear message and the previous result stays', async () => {

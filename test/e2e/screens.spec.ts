@@ -44,10 +44,41 @@ async function captureAll(state: string, check?: (view: (typeof VIEWS)[number]) 
         violations.push(`${state} ${view.name} ${scheme}: ${violation.id} (${violation.impact}) at ${where}`);
       }
     }
+    if (view.name === 'phone') {
+      for (const problem of await touchProblems()) violations.push(`${state} phone: touch target ${problem}`);
+    }
     await check?.(view);
   }
   await page.setViewportSize({ width: VIEWS[0].width, height: VIEWS[0].height });
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/**
+ * Controls a thumb cannot hit or a phone zooms into: every visible button, link, field, summary and
+ * slider handle under 44×44 px (a radio or checkbox counts by its label), or form text under 16 px.
+ */
+async function touchProblems(): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const controls = document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea, summary, [role=slider]');
+    const dialog = document.querySelector('dialog[open]');
+    for (const control of controls) {
+      if (dialog && !dialog.contains(control)) continue; // what a modal dialog covers cannot be touched
+      const style = getComputedStyle(control);
+      if (style.visibility === 'hidden' || control.closest('[hidden]')) continue;
+      const input = control instanceof HTMLInputElement ? control : undefined;
+      if (input?.type === 'hidden' || input?.hidden) continue;
+      const target = input && (input.type === 'radio' || input.type === 'checkbox') ? (input.closest('label') ?? input) : control;
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      const name = `${control.tagName.toLowerCase()} "${(control.getAttribute('aria-label') ?? control.textContent ?? '').trim().slice(0, 40)}"`;
+      if (box.width < 43.5 || box.height < 43.5) problems.push(`${name} is ${Math.round(box.width)}×${Math.round(box.height)}`);
+      const formText =
+        control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement;
+      if (formText && parseFloat(style.fontSize) < 16) problems.push(`${name} has ${style.fontSize} text`);
+    }
+    return problems;
+  });
 }
 
 /** Whether an element lies wholly inside the viewport (what "in view" means for a person). */

@@ -1,16 +1,14 @@
-import { createSignal, For, Show } from 'solid-js';
+import { Show } from 'solid-js';
 import { useEditor } from '../services.ts';
 import type { ExportType } from '../../shared/format.ts';
 import { BackgroundPicker } from './BackgroundPicker.tsx';
+import { FinishOptions } from './FinishOptions.tsx';
 import { PaidExports } from './PaidExports.tsx';
 import { FilePicker } from './FilePicker.tsx';
 import { Icon } from './icons/Icon.tsx';
 import type { SheetName } from './TopBar.tsx';
 
-const FORMATS: Array<{ type: ExportType; label: string; says: string }> = [
-  { type: 'image/png', label: 'PNG', says: 'lossless, works everywhere' },
-  { type: 'image/webp', label: 'WebP', says: 'smaller file' },
-];
+const FORMAT_NAMES: Record<ExportType, string> = { 'image/png': 'PNG', 'image/webp': 'WebP', 'image/jpeg': 'JPEG' };
 
 /**
  * What to do with the cutout: one primary Download (with its format beside it), Copy, Share where
@@ -19,15 +17,14 @@ const FORMATS: Array<{ type: ExportType; label: string; says: string }> = [
  */
 export function ActionPanel(props: { onFiles: (files: File[]) => void; onOpenSheet: (name: SheetName) => void }) {
   const editor = useEditor();
-  const [format, setFormat] = createSignal<ExportType>('image/png');
-  const label = () => FORMATS.find((entry) => entry.type === format())?.label ?? 'PNG';
+  const label = () => FORMAT_NAMES[editor.state.exportType];
   const canShare = editor.canShareFiles();
   // Exports wait for the full-resolution file, and nothing is exported while a job replaces it.
   const disabled = () => !editor.result()?.png || editor.job() !== undefined || editor.state.busyExport;
   return (
     <aside class="actions" aria-label="Save and finish" data-testid="actions">
       <div class="primary-actions" role="group" aria-label="Save">
-        <button type="button" class="primary" disabled={disabled()} onClick={() => void editor.download(format())}>
+        <button type="button" class="primary" disabled={disabled()} onClick={() => void editor.download()}>
           <Icon name="download" />
           Download {label()}
         </button>
@@ -42,22 +39,8 @@ export function ActionPanel(props: { onFiles: (files: File[]) => void; onOpenShe
           </button>
         </Show>
       </div>
-      <fieldset class="choice-group">
-        <legend>Format</legend>
-        <div class="chips">
-          <For each={FORMATS}>
-            {(entry) => (
-              <label class="chip">
-                <input type="radio" name="format" checked={format() === entry.type} onChange={() => setFormat(entry.type)} />
-                <span>
-                  {entry.label} <span class="chip-note">{entry.says}</span>
-                </span>
-              </label>
-            )}
-          </For>
-        </div>
-      </fieldset>
       <BackgroundPicker />
+      <FinishOptions />
       <Show when={editor.result()}>
         {(result) => (
           <p class="hint" data-testid="result-size">

@@ -1,4 +1,4 @@
-import { createEffect, createSignal } from 'solid-js';
+import { createEffect, createSignal, Show } from 'solid-js';
 import { useEditor } from '../services.ts';
 import type { Result } from '../state/editor.ts';
 
@@ -51,7 +51,11 @@ export function CompareView(props: { result: Result }) {
 
   return (
     <figure class="compare" data-testid="compare">
+      <Show when={!editor.showsCutoutOnly()}>
+        <FinishedPreview />
+      </Show>
       <div
+        hidden={!editor.showsCutoutOnly()}
         ref={stage}
         class="stage"
         data-testid="compare-stage"
@@ -113,11 +117,44 @@ export function CompareView(props: { result: Result }) {
         data-inference-ms={props.result.timings?.inferenceMs}
         data-foreground-ms={props.result.timings?.foregroundMs}
         data-total-ms={props.result.timings?.totalMs}
+        data-backend={props.result.timings?.backend}
       >
         <span class="file-name">{props.result.fileName}</span> · {props.result.width}×{props.result.height}
         {props.result.pass === 'fast' ? ' · quick preview, refining…' : ''}
         {props.result.timings ? ` · cutout in ${(props.result.timings.totalMs / 1000).toFixed(1)} s` : ''}
       </figcaption>
     </figure>
+  );
+}
+
+/**
+ * The finished file as it will be saved (frame, shadow, blurred or image background), drawn from the
+ * engine's render; the last one stays, marked as updating, while the next is made.
+ */
+function FinishedPreview() {
+  const editor = useEditor();
+  let canvas: HTMLCanvasElement | undefined;
+  const [drawn, setDrawn] = createSignal(false);
+  createEffect(() => {
+    const preview = editor.finished.current()?.preview;
+    if (!canvas || !preview) return;
+    canvas.width = preview.width;
+    canvas.height = preview.height;
+    canvas.getContext('2d')?.drawImage(preview, 0, 0);
+    setDrawn(true);
+  });
+  const updating = () => editor.finished.current() === undefined && !editor.finished.error();
+  return (
+    <div class="stage finished" classList={{ updating: updating() || !drawn() }} data-testid="finished-preview" aria-busy={updating()}>
+      <canvas
+        ref={canvas}
+        classList={{ checker: editor.state.background.kind === 'transparent' }}
+        role="img"
+        aria-label="The finished file, as it will be saved"
+      />
+      <Show when={updating()}>
+        <span class="stage-label after-label">Updating…</span>
+      </Show>
+    </div>
   );
 }

@@ -12,6 +12,8 @@ import { MODEL_SETTING } from '../../shared/names.ts';
 import { persistedChoice, type SettingsStorage } from './persisted.ts';
 import type { Background } from '../../shared/image/composite.ts';
 import { PHOTO_FRAME, type FrameChoice, type Shadow } from '../../shared/image/finish.ts';
+import type { FinishChoices, RenderInput } from '../../engine/protocol.ts';
+import { createFinisher } from './finish.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 import { saveWithLink } from './save-file.ts';
 
@@ -74,6 +76,9 @@ export interface EditorState {
   background: Background;
   frame: FrameChoice;
   shadow: Shadow;
+  /** The download's format and, for WebP and JPEG, its quality (0–1). */
+  exportType: ExportType;
+  quality: number;
   model: ModelChoice;
   busyExport: boolean;
 }
@@ -93,6 +98,12 @@ export interface EditorDeps {
 }
 
 /** The words for a failure: engine and provider errors carry a message written for people. */
+/** No frame, no shadow, a plain or no background: the cutout itself, as the compare view draws it. */
+export function showsOnlyTheCutout(choices: FinishChoices): boolean {
+  const plainBackground = choices.background.kind === 'transparent' || choices.background.kind === 'color';
+  return plainBackground && choices.frame.aspect === 'photo' && !choices.frame.outputSize && choices.shadow.kind === 'none';
+}
+
 export function failureText(error: unknown): string {
   if (error instanceof EngineFailureError) return error.failure.message;
   return error instanceof Error ? error.message : String(error);
@@ -119,6 +130,8 @@ export function createEditor(deps: EditorDeps) {
     background: { kind: 'transparent' },
     frame: PHOTO_FRAME,
     shadow: { kind: 'none' },
+    exportType: 'image/png',
+    quality: 0.9,
     model: model.initial,
     busyExport: false,
   });
@@ -311,20 +324,37 @@ export function createEditor(deps: EditorDeps) {
     );
   }
 
+  const choices = (): FinishChoices => ({ background: unwrap(state.background), frame: unwrap(state.frame), shadow: unwrap(state.shadow) });
+
+  /** The engine renders every finished file but the untouched transparent PNG, which is the cutout itself. */
+  function renderFinished(input: RenderInput): Promise<Blob> {
+    if (input.type === 'image/png' && input.background.kind === 'transparent' && showsOnlyTheCutout(input))
+      return Promise.resolve(input.png);
+    return renderEngine.call('render', input);
+  }
+
+  const finisher = createFinisher(
+    { render: renderFinished, wantsPreview: (request) => !showsOnlyTheCutout(request.choices) },
+    () => {
+      const current = phase();
+      return current.kind === 'done' && current.result.png ? { png: current.result.png, photo: current.result.sourceFile } : undefined;
+    },
+    () => ({
+      choices: {
+        background: { ...state.background },
+        frame: { ...state.frame, margin: { ...state.frame.margin } },
+        shadow: { ...state.shadow },
+      },
+      type: state.exportType,
+      quality: state.quality,
+    }),
+  );
+
   async function exportBlob(type: ExportType): Promise<Blob | undefined> {
-    const png = result()?.png;
-    if (!png) return undefined;
-    const untouched =
-      state.background.kind === 'transparent' && state.frame.aspect === 'photo' && !state.frame.outputSize && state.shadow.kind === 'none';
-    if (type === 'image/png' && untouched) return png;
-    return renderEngine.call('render', {
-      png,
-      photo: result()?.sourceFile,
-      type,
-      background: unwrap(state.background),
-      frame: unwrap(state.frame),
-      shadow: unwrap(state.shadow),
-    });
+    const current = result();
+    if (!current?.png) return undefined;
+    if (type === state.exportType) return finisher.take();
+    return renderFinished({ png: current.png, photo: current.sourceFile, type, quality: state.quality, ...choices() });
   }
 
   async function runExport(action: () => Promise<void>): Promise<void> {
@@ -338,7 +368,7 @@ export function createEditor(deps: EditorDeps) {
     }
   }
 
-  function download(type: ExportType): Promise<void> {
+  function download(type: ExportType = state.exportType): Promise<void> {
     return runExport(async () => {
       const current = result();
       const blob = await exportBlob(type);
@@ -388,6 +418,22 @@ export function createEditor(deps: EditorDeps) {
     setState('background', background);
   }
 
+  function setFrame(frame: FrameChoice): void {
+    setState('frame', frame);
+  }
+
+  function setShadow(shadow: Shadow): void {
+    setState('shadow', shadow);
+  }
+
+  function setExportType(type: ExportType): void {
+    setState('exportType', type);
+  }
+
+  function setQuality(quality: number): void {
+    setState('quality', Math.min(1, Math.max(0.1, quality)));
+  }
+
   function setModel(choice: ModelChoice): void {
     model.save(choice);
     setState('model', choice);
@@ -425,6 +471,14 @@ export function createEditor(deps: EditorDeps) {
     canShareFiles,
     share,
     setBackground,
+    setFrame,
+    setShadow,
+    setExportType,
+    setQuality,
+    /** The finished file for the current choices: its size, its screen copy, whether it is being made. */
+    finished: finisher,
+    /** Whether the page shows the cutout itself (over a colour or the checkerboard) rather than a rendered file. */
+    showsCutoutOnly: () => showsOnlyTheCutout(state),
     setModel,
     showMessage,
     releaseEngineIfIdle,
