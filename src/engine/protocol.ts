@@ -25,14 +25,27 @@ export type CutoutProgress =
   /** 'fast': the quick first pass's cutout, shown at once; 'full': the final one, replacing it. */
   | { stage: 'preview'; preview: ImageBitmap; width: number; height: number; pass: 'fast' | 'full' };
 
+/** What runs the model: ONNX Runtime's WebGPU backend, or its CPU one (WebAssembly). */
+export type InferenceBackend = 'webgpu' | 'wasm';
+
 export interface CutoutOutput {
   /** Full-resolution cutout, transparent background. */
   png: Blob;
   width: number;
   height: number;
   notice?: string;
-  /** fastPreviewMs: drop → the fast pass's preview ready; foregroundMs: the edge-colour estimation of the full-resolution cutout (part of totalMs). */
-  timings: { modelMs: number; inferenceMs: number; fastPreviewMs: number; foregroundMs: number; totalMs: number };
+  /**
+   * fastPreviewMs: drop → the fast pass's preview ready; foregroundMs: the edge-colour estimation of the
+   * full-resolution cutout (part of totalMs); backend: what ran the model's full pass.
+   */
+  timings: {
+    modelMs: number;
+    inferenceMs: number;
+    fastPreviewMs: number;
+    foregroundMs: number;
+    totalMs: number;
+    backend?: InferenceBackend;
+  };
 }
 
 /** How the finished file looks: frame (crop, ratio, size), shadow and background. */
