@@ -65,13 +65,14 @@ async function touchProblems(): Promise<string[]> {
     for (const control of controls) {
       if (dialog && !dialog.contains(control)) continue; // what a modal dialog covers cannot be touched
       const style = getComputedStyle(control);
-      if (style.visibility === 'hidden' || control.closest('[hidden]')) continue;
+      // Not shown: hidden, or inside a closed <details> (laid out, but never painted).
+      if (!control.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: true })) continue;
       const input = control instanceof HTMLInputElement ? control : undefined;
       if (input?.type === 'hidden' || input?.hidden) continue;
       const target = input && (input.type === 'radio' || input.type === 'checkbox') ? (input.closest('label') ?? input) : control;
       const box = target.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue;
-      const name = `${control.tagName.toLowerCase()} "${(control.getAttribute('aria-label') ?? control.textContent ?? '').trim().slice(0, 40)}"`;
+      const name = `${control.tagName.toLowerCase()}${input ? `[type=${input.type}]` : ''} "${(control.getAttribute('aria-label') ?? control.textContent ?? '').trim().slice(0, 40)}"`;
       if (box.width < 43.5 || box.height < 43.5) problems.push(`${name} is ${Math.round(box.width)}×${Math.round(box.height)}`);
       const formText =
         control instanceof HTMLInputElement || control instanceof HTMLSelectElement || control instanceof HTMLTextAreaElement;
@@ -225,6 +226,19 @@ test('the compare divider is dragged on the image and moved with the keyboard', 
   await expect(handle).toHaveAttribute('aria-valuenow', '98');
   await page.keyboard.press('Home');
   await expect(handle).toHaveAttribute('aria-valuenow', '0');
+});
+
+test('finishing: a square with a contact shadow on the blurred photo is shown as it will be saved', async () => {
+  await page.getByTestId('frame-aspect').selectOption('1:1');
+  await page.getByRole('radio', { name: 'Contact shadow' }).check();
+  await page.getByTestId('background-blur').check();
+  await expect(page.getByTestId('file-size')).toContainText('The file:');
+  await expect(page.getByTestId('finished-preview')).toHaveAttribute('aria-busy', 'false');
+  await captureAll('finished');
+  await page.getByRole('radio', { name: 'Transparent' }).check();
+  await page.getByRole('radio', { name: 'None' }).check();
+  await page.getByTestId('frame-aspect').selectOption('photo');
+  await expect(page.getByTestId('compare-stage')).toBeVisible();
 });
 
 test('Share hands the system a PNG file of the cutout', async () => {
