@@ -227,6 +227,7 @@ test('finishing: crop to the subject with a margin, a square with a contact shad
 
   // Cropped to the subject with 20 px around it: exactly the subject's box plus the margin.
   await page.getByTestId('frame-aspect').selectOption('subject');
+  await page.getByTestId('frame-margin-unit').selectOption('px');
   await page.getByTestId('frame-margin').fill('20');
   await page.getByTestId('frame-margin').dispatchEvent('change');
   await expect(page.getByTestId('finished-preview')).toBeVisible();

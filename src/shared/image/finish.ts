@@ -29,7 +29,8 @@ export interface FrameChoice {
   outputSize?: Size;
 }
 
-export const PHOTO_FRAME: FrameChoice = { aspect: 'photo', margin: { value: 0, unit: 'px' }, align: 'center' };
+/** The photo as it is; the margin (5 % of the subject) applies once a crop is chosen. */
+export const PHOTO_FRAME: FrameChoice = { aspect: 'photo', margin: { value: 5, unit: '%' }, align: 'center' };
 
 /** How the photo's pixels map onto the output: output = (photo − origin) × scale. */
 export interface FrameLayout {
