@@ -7,7 +7,8 @@
  *   multiple of 64 (scripts/onnx-dynamic.ts; identical output at 1024²) and published as
  *   content-addressed chunks named by their SHA-256, which the engine and service worker verify,
  * - ONNX Runtime wasm/mjs from onnxruntime-web, the version the engine imports (the data package ships
- *   ORT 1.17 wasm, which does not load with ORT 1.21's JS).
+ *   ORT 1.17 wasm, which does not load with a newer ORT's JS): the CPU-only build, and the WebGPU (JSEP)
+ *   build the engine loads instead where it tries WebGPU.
  *
  * Runs in Node only (Vite plugin and tests).
  */
@@ -19,7 +20,16 @@ import { dirname, join, sep } from 'node:path';
 import type { Plugin } from 'vite';
 import { makeDynamicShape } from './onnx-dynamic.ts';
 
-import { MODEL_WEIGHTS_KEY, type ManifestChunk, type ManifestEntry, type ModelManifest } from '../src/shared/model-manifest.ts';
+import {
+  MODEL_WEIGHTS_KEY,
+  RUNTIME_MJS_KEY,
+  RUNTIME_WASM_KEY,
+  WEBGPU_RUNTIME_MJS_KEY,
+  WEBGPU_RUNTIME_WASM_KEY,
+  type ManifestChunk,
+  type ManifestEntry,
+  type ModelManifest,
+} from '../src/shared/model-manifest.ts';
 import { MODEL_ASSET_DIR } from '../src/shared/names.ts';
 
 export { MODEL_ASSET_DIR };
@@ -44,16 +54,10 @@ const MODEL_KEYS: Record<string, string> = {
 };
 
 const ORT_FILES: Record<string, { file: string; mime: string }> = {
-  '/onnxruntime-web/ort-wasm-simd-threaded.wasm': { file: 'ort-wasm-simd-threaded.wasm', mime: 'application/wasm' },
-  '/onnxruntime-web/ort-wasm-simd-threaded.mjs': { file: 'ort-wasm-simd-threaded.mjs', mime: 'text/javascript' },
-  '/onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm': {
-    file: 'ort-wasm-simd-threaded.jsep.wasm',
-    mime: 'application/wasm',
-  },
-  '/onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs': {
-    file: 'ort-wasm-simd-threaded.jsep.mjs',
-    mime: 'text/javascript',
-  },
+  [RUNTIME_WASM_KEY]: { file: 'ort-wasm-simd-threaded.wasm', mime: 'application/wasm' },
+  [RUNTIME_MJS_KEY]: { file: 'ort-wasm-simd-threaded.mjs', mime: 'text/javascript' },
+  [WEBGPU_RUNTIME_WASM_KEY]: { file: 'ort-wasm-simd-threaded.jsep.wasm', mime: 'application/wasm' },
+  [WEBGPU_RUNTIME_MJS_KEY]: { file: 'ort-wasm-simd-threaded.jsep.mjs', mime: 'text/javascript' },
 };
 
 interface DataPackageEntry {
@@ -119,9 +123,7 @@ export function generateModelAssets(locations: PackageLocations = locatePackages
 
 /** Total download size of one model as the app reports it (model weights plus the runtime). */
 export function downloadSizes(manifest: ResourceManifest): Record<string, number> {
-  const runtime =
-    (manifest['/onnxruntime-web/ort-wasm-simd-threaded.wasm']?.size ?? 0) +
-    (manifest['/onnxruntime-web/ort-wasm-simd-threaded.mjs']?.size ?? 0);
+  const runtime = (manifest[RUNTIME_WASM_KEY]?.size ?? 0) + (manifest[RUNTIME_MJS_KEY]?.size ?? 0);
   return Object.fromEntries(Object.keys(MODEL_KEYS).map((key) => [key, (manifest[key]?.size ?? 0) + runtime]));
 }
 

@@ -14,9 +14,19 @@ export const MODEL_WEIGHTS_KEY: Readonly<Record<ModelChoice, string>> = {
   medium: '/models/isnet_fp16',
 };
 
-/** ONNX Runtime Web's CPU (WASM, threaded) files, the only runtime the engine loads. */
+/** ONNX Runtime Web's CPU (WASM, threaded) files: the runtime the engine loads unless WebGPU is tried. */
 export const RUNTIME_WASM_KEY = '/onnxruntime-web/ort-wasm-simd-threaded.wasm';
 export const RUNTIME_MJS_KEY = '/onnxruntime-web/ort-wasm-simd-threaded.mjs';
+
+/**
+ * The same runtime built with WebGPU (JSEP): loaded instead of the one above, only by an engine that has a
+ * WebGPU adapter and the medium model (the quint8 model's ConvInteger has no WebGPU kernel). Its CPU
+ * backend serves the WASM fallback in the same worker (1024² runs as fast as the CPU-only build within
+ * noise; its first run is a few seconds slower, BENCH.md). Not part of "Make available offline": without
+ * these files cached the engine simply uses the files above.
+ */
+export const WEBGPU_RUNTIME_WASM_KEY = '/onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm';
+export const WEBGPU_RUNTIME_MJS_KEY = '/onnxruntime-web/ort-wasm-simd-threaded.jsep.mjs';
 
 /** Every resources.json key one model needs on the engine's path. */
 export const MODEL_RESOURCE_KEYS: Readonly<Record<ModelChoice, readonly string[]>> = {
