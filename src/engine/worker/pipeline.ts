@@ -18,7 +18,7 @@ import { refineAlphaChannel } from '../../shared/image/mask.ts';
 import { estimateForeground } from '../../shared/image/foreground.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import type { CutoutInput, CutoutOutput, CutoutProgress } from '../protocol.ts';
-import { loadModel, MODEL_SIDE, predictMask } from './model.ts';
+import { backendOf, loadModel, MODEL_SIDE, predictMask } from './model.ts';
 
 /** Longest side of the on-screen preview; the download is always full resolution. */
 const PREVIEW_SIDE = 2048;
@@ -288,6 +288,7 @@ export async function runCutout(
       share = fastShare;
     }
     const inferenceDone = performance.now();
+    const backend = await backendOf(input.model);
 
     report({ stage: 'compose' });
     // A screen-sized photo is composed once; a larger one gets its preview composed first.
@@ -311,6 +312,7 @@ export async function runCutout(
         fastPreviewMs: Math.round(fastDone - started),
         foregroundMs: Math.round(composed.foregroundMs),
         totalMs: Math.round(finished - started),
+        backend,
       },
     };
     const notices = [notice, share < NO_SUBJECT_SHARE ? noSubjectNotice() : undefined].filter(Boolean);
