@@ -9,7 +9,7 @@ const layers = [
     files: ['src/client/components/**'],
     forbid: [
       {
-        group: ['**/keys/**', '**/settings/**', '**/credits/persistence/**', '**/credits/coordinator*', '**/credits/tabs*'],
+        group: ['**/keys/**', '**/settings/**', '**/recents/**', '**/credits/persistence/**', '**/credits/coordinator*', '**/credits/tabs*'],
         message: 'Components render and dispatch: storage and the coordinator are reached through client/state.',
       },
       {
@@ -117,7 +117,7 @@ const layers = [
     ],
   },
   {
-    files: ['src/keys/**', 'src/settings/**'],
+    files: ['src/keys/**', 'src/settings/**', 'src/recents/**'],
     forbid: [
       {
         group: ['**/client/**', '**/credits/**', '**/engine/**', 'solid-js', 'solid-js/*'],

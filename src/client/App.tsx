@@ -13,6 +13,7 @@ import { Sheet } from './components/Sheet.tsx';
 import { TopBar, type SheetName } from './components/TopBar.tsx';
 import { Workspace } from './components/Workspace.tsx';
 import { Announcer } from './components/Announcer.tsx';
+import { PaidBeforeOffer, RecentCutouts } from './components/RecentCutouts.tsx';
 
 export function App() {
   const services = createAppServices();
@@ -26,6 +27,7 @@ export function App() {
       return;
     }
     void editor.startCutout(picked.file, picked.note);
+    void services.recents.checkPaid(picked.file);
   }
 
   const [sharedOffer, setSharedOffer] = createSignal<SharedFileOffer>();
@@ -89,6 +91,7 @@ export function App() {
         <TopBar open={sheet()} onOpen={setSheet} />
         <AppStatus />
         <Show when={sharedOffer()}>{(offer) => <SharedFilePrompt offer={offer()} />}</Show>
+        <PaidBeforeOffer />
         <Workspace onFiles={(files) => accept(files, 'selection')} onOpenSheet={setSheet} />
         <MessageBar />
         <Announcer />
@@ -96,6 +99,15 @@ export function App() {
           Free and on-device: your photo never leaves this device unless you ask a paid provider. Licensed AGPL-3.0-or-later.
         </footer>
       </div>
+      <Sheet
+        open={sheet() === 'recent'}
+        title="Recent cutouts"
+        testId="recent-panel"
+        onClose={closeSheet}
+        onOpen={() => void services.recents.recents.refresh()}
+      >
+        <RecentCutouts onOpened={closeSheet} />
+      </Sheet>
       <Sheet open={sheet() === 'keys'} title="Keys" testId="keys-panel" onClose={closeSheet}>
         <KeysPanel />
       </Sheet>

@@ -12,6 +12,9 @@ import { createEditor, type Editor } from './state/editor.ts';
 import { createEndpoints, type Endpoints } from './state/endpoints.ts';
 import { createKeys, type Keys } from './state/keys.ts';
 import { createOfflineModel, type OfflineModelStore } from './state/offline-model.ts';
+import { createRecents, type Recents } from './state/recents.ts';
+import type { RecentFinish } from '../recents/store.ts';
+import { unwrap } from 'solid-js/store';
 import { createPaidActions, type PaidActions } from './state/paid-actions.ts';
 
 /** The installed-app side of the page: service worker, offline model, network state. */
@@ -21,8 +24,27 @@ export interface Pwa {
   connectivity: Connectivity;
 }
 
+/** A paid cutout already kept for the photo just dropped, offered so nobody pays twice. */
+export interface PaidBefore {
+  id: string;
+  madeBy: string;
+  fileName: string;
+  savedAt: number;
+}
+
+export interface RecentsFlow {
+  recents: Recents;
+  paidBefore: Accessor<PaidBefore | undefined>;
+  /** Opens a kept cutout with its settings; false (with a message) when it cannot. */
+  open: (id: string) => Promise<boolean>;
+  /** Looks for a paid cutout of this very photo among the kept ones. */
+  checkPaid: (photo: Blob) => Promise<void>;
+  dismissPaidBefore: () => void;
+}
+
 export interface AppServices {
   editor: Editor;
+  recents: RecentsFlow;
   endpoints: Endpoints;
   keys: Keys;
   paid: PaidActions;
@@ -43,7 +65,71 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   const [now, setNow] = createSignal(clock.now());
   const ticker = setInterval(() => setNow(clock.now()), options.tickMs ?? 30_000);
 
-  const editor = createEditor({ modelDownloadBytes });
+  const recents = createRecents();
+  /** Which Recent record holds each result on screen (result id → record id), for its later edits. */
+  const recentIds = new Map<number, string>();
+  const finishNow = (): RecentFinish => ({
+    background: unwrap(editor.state.background),
+    frame: unwrap(editor.state.frame),
+    shadow: unwrap(editor.state.shadow),
+    exportType: editor.state.exportType,
+    quality: editor.state.quality,
+  });
+  const editor = createEditor({
+    modelDownloadBytes,
+    onFinished: (result) => {
+      if (!result.png) return;
+      void recents
+        .remember({
+          fileName: result.fileName,
+          madeBy: result.madeBy,
+          ...(result.watermarked ? { watermarked: true } : {}),
+          photo: result.sourceFile,
+          cutout: result.png,
+          width: result.width,
+          height: result.height,
+          preview: result.preview,
+          finish: finishNow(),
+        })
+        .then((id) => id && recentIds.set(result.id, id));
+    },
+  });
+  // Later edits of a kept cutout are kept with it.
+  createEffect(
+    on(
+      () => JSON.stringify({ ...finishNow(), background: editor.state.background.kind === 'image' ? 'image' : editor.state.background }),
+      () => {
+        const shown = editor.result();
+        const id = shown && recentIds.get(shown.id);
+        if (id) void recents.updateFinish(id, finishNow());
+      },
+      { defer: true },
+    ),
+  );
+  const [paidBefore, setPaidBefore] = createSignal<PaidBefore>();
+  const recentsFlow: RecentsFlow = {
+    recents,
+    paidBefore,
+    async open(id) {
+      const record = await recents.load(id);
+      if (!record) {
+        editor.showMessage({ tone: 'error', text: 'That recent cutout is no longer on this device.' });
+        await recents.refresh();
+        return false;
+      }
+      const opened = await editor.reopen(record);
+      const shown = editor.result();
+      if (opened && shown) recentIds.set(shown.id, id);
+      if (opened) setPaidBefore(undefined);
+      return opened;
+    },
+    async checkPaid(photo) {
+      setPaidBefore(undefined);
+      const record = await recents.paidCutoutOf(photo);
+      if (record) setPaidBefore({ id: record.id, madeBy: record.madeBy, fileName: record.fileName, savedAt: record.savedAt });
+    },
+    dismissPaidBefore: () => setPaidBefore(undefined),
+  };
   const connectivity = createConnectivity();
   const endpoints = createEndpoints();
   const keys = createKeys({ endpoints, clock, now });
@@ -66,7 +152,7 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
     keys.dispose();
     editor.dispose();
   });
-  return { editor, endpoints, keys, paid, pwa: { update, offlineModel, connectivity }, now };
+  return { editor, endpoints, keys, paid, recents: recentsFlow, pwa: { update, offlineModel, connectivity }, now };
 }
 
 const AppContext = createContext<AppServices>();
@@ -81,6 +167,7 @@ export function useApp(): AppServices {
 
 export const useEditor = (): Editor => useApp().editor;
 export const usePwa = (): Pwa => useApp().pwa;
+export const useRecents = (): RecentsFlow => useApp().recents;
 
 /** The usage view's state; only rendered once the key store is open. */
 export function useCredits(): CreditsUi {

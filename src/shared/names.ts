@@ -11,6 +11,8 @@ export const SETTINGS_DB = 'cutwise-settings';
 export const ENDPOINTS_STORE = 'provider-endpoints';
 /** IndexedDB: credit accounts and the ledger (src/credits/persistence). */
 export const CREDITS_DB = 'cutwise-credits';
+/** IndexedDB: recent cutouts (photo, cutout, finishing choices) kept on this device (src/recents). */
+export const RECENTS_DB = 'cutwise-recents';
 /** BroadcastChannel: "credits changed" between tabs. */
 export const CREDITS_CHANNEL = 'cutwise-credits';
 

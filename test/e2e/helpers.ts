@@ -158,6 +158,7 @@ export async function startPageClock(context: BrowserContext, at: number): Promi
 }
 
 const SHEET_BUTTONS: Record<string, string> = {
+  'recent-panel': 'open-recent',
   'keys-panel': 'open-keys',
   'usage-panel': 'open-usage',
   'offline-panel': 'open-offline',

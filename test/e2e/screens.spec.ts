@@ -241,6 +241,33 @@ test('finishing: a square with a contact shadow on the blurred photo is shown as
   await expect(page.getByTestId('compare-stage')).toBeVisible();
 });
 
+test('Recent: a cutout survives a reload and reopens with its edits, offline too; one can be deleted', async () => {
+  await page.getByTestId('frame-aspect').selectOption('1:1');
+  await expect(page.getByTestId('file-size')).toContainText('The file:');
+  await page.reload();
+  await openSheet(page, 'recent-panel');
+  const entry = page.getByTestId('recent').filter({ hasText: 'sample-apple.jpg' });
+  await expect(entry).toHaveCount(1);
+  await expect(page.getByTestId('recents-usage')).toContainText('1 kept');
+  await captureAll('recent');
+  await entry.getByTestId('recent-open').click();
+  await expect(page.getByTestId('recent-panel')).toBeHidden();
+  await expect(page.getByTestId('result-caption')).toContainText('sample-apple.jpg · 1200×900');
+  await expect(page.getByTestId('frame-aspect')).toHaveValue('1:1');
+  const [square] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
+  const png = readPng(readFileSync(await square.path()));
+  expect(png.width).toBe(png.height);
+
+  // Offline: the kept photo and cutout come from this device.
+  await context.setOffline(true);
+  await page.reload();
+  await openSheet(page, 'recent-panel');
+  await page.getByTestId('recent').filter({ hasText: 'sample-apple.jpg' }).getByTestId('recent-open').click();
+  await expect(page.getByTestId('result-caption')).toContainText('sample-apple.jpg');
+  await context.setOffline(false);
+  await page.getByTestId('frame-aspect').selectOption('photo');
+});
+
 test('Share hands the system a PNG file of the cutout', async () => {
   await page.getByTestId('share').click();
   await expect.poll(() => page.evaluate(() => (window as unknown as { __shared: unknown[] }).__shared.length)).toBe(1);
@@ -285,6 +312,24 @@ test('paying: the result and its message show where the person is looking; charg
   expect(await inView('message'), 'the outcome is in view on the phone').toBe(true);
   expect(photoroom.balance(KEY)).toBe(19);
   await captureAll('paid-result');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // The same photo again: its paid cutout is offered from Recent, so nobody pays twice by accident.
+  await dropFile(page, encodePng(exactTruthOnColour([46, 139, 87]).photo), 'studio-again.png', 'image/png');
+  await expect(page.getByTestId('paid-before')).toContainText("You already have PhotoRoom's cutout of this photo");
+  await expect(page.getByTestId('result-caption')).toContainText('studio-again.png · 680×440', { timeout: 180_000 });
+  await expect(page.getByTestId('result-caption')).toContainText('cutout in');
+  await page.getByTestId('paid-before-open').click();
+  await expect(page.getByTestId('made-by')).toHaveText("PhotoRoom's cutout");
+  await expect(page.getByTestId('paid-before')).toHaveCount(0);
+  expect(photoroom.balance(KEY)).toBe(19);
+
+  // Delete one: the list is one shorter.
+  await openSheet(page, 'recent-panel');
+  const before = await page.getByTestId('recent').count();
+  await page.getByTestId('recent').first().getByTestId('recent-delete').click();
+  await expect(page.getByTestId('recent')).toHaveCount(before - 1);
+  await closeSheet(page);
 });
 
 test('axe: no violations in any state, view or theme', async () => {

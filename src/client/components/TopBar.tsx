@@ -2,7 +2,7 @@ import { Show } from 'solid-js';
 import { useApp } from '../services.ts';
 import { Icon, type IconName } from './icons/Icon.tsx';
 
-export type SheetName = 'keys' | 'usage' | 'offline' | 'settings';
+export type SheetName = 'recent' | 'keys' | 'usage' | 'offline' | 'settings';
 
 function SheetButton(props: {
   name: SheetName;
@@ -55,6 +55,7 @@ export function TopBar(props: { open: SheetName | undefined; onOpen: (name: Shee
         Cutwise
       </h1>
       <nav class="bar-buttons" aria-label="Panels">
+        <SheetButton name="recent" label="Recent" icon="recent" open={props.open} onOpen={props.onOpen} />
         <SheetButton name="keys" label="Keys" icon="key" open={props.open} onOpen={props.onOpen} />
         <Show when={hasUsage()}>
           <SheetButton name="usage" label="Usage" icon="chart" open={props.open} onOpen={props.onOpen} badge={alerts()} />

@@ -4,7 +4,7 @@
  * through context, never a module-level singleton.
  */
 import { createSignal } from 'solid-js';
-import { createStore, unwrap } from 'solid-js/store';
+import { createStore, reconcile, unwrap } from 'solid-js/store';
 import { EngineClient, EngineFailureError } from '../../engine/client/engine-client.ts';
 import type { CutoutOutput } from '../../engine/protocol.ts';
 import { MODEL_CHOICES, type ModelChoice } from '../../shared/model-manifest.ts';
@@ -13,7 +13,7 @@ import { persistedChoice, type SettingsStorage } from './persisted.ts';
 import type { Background } from '../../shared/image/composite.ts';
 import { PHOTO_FRAME, type FrameChoice, type Shadow } from '../../shared/image/finish.ts';
 import type { FinishChoices, RenderInput } from '../../engine/protocol.ts';
-import { createFinisher } from './finish.ts';
+import { createFinisher, decodeScaled } from './finish.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 import { saveWithLink } from './save-file.ts';
 
@@ -50,6 +50,8 @@ export interface Result {
   png?: Blob;
   notice?: string;
   timings?: CutoutOutput['timings'];
+  /** Opened from Recent rather than made now. */
+  reopened?: boolean;
 }
 
 export type Message = { tone: 'error' | 'notice' | 'success'; text: string };
@@ -83,6 +85,9 @@ export interface EditorState {
   busyExport: boolean;
 }
 
+/** The long side of a reopened cutout's on-screen copy. */
+const REOPEN_PREVIEW_SIDE = 1600;
+
 /** The cutout worker holds the model (~1 GB): released after this long without work, or when the page is hidden. */
 export const ENGINE_IDLE_RELEASE_MS = 45_000;
 
@@ -95,6 +100,20 @@ export interface EditorDeps {
   modelDownloadBytes: Readonly<Record<ModelChoice, number>>;
   /** Saves a file for the user (an <a download> click in the browser). */
   save?: (blob: Blob, fileName: string) => void;
+  /** Told of every new finished cutout (on-device or paid), e.g. to keep it in Recent. */
+  onFinished?: (result: Result) => void;
+}
+
+/** A cutout kept on this device, to be opened again with its finishing choices. */
+export interface ReopenInput {
+  fileName: string;
+  madeBy: string;
+  watermarked?: boolean;
+  photo: Blob;
+  cutout: Blob;
+  width: number;
+  height: number;
+  finish: { background: Background; frame: FrameChoice; shadow: Shadow; exportType: ExportType; quality: number };
 }
 
 /** The words for a failure: engine and provider errors carry a message written for people. */
@@ -214,6 +233,7 @@ export function createEditor(deps: EditorDeps) {
     running = undefined;
     if (made) {
       setPhase({ kind: 'done', result: made });
+      if (made.png) deps.onFinished?.(made);
       if (kept) releaseResult(kept);
       const message = words.done(made);
       if (message) setState('message', message);
@@ -278,6 +298,48 @@ export function createEditor(deps: EditorDeps) {
       },
       note,
     );
+  }
+
+  /**
+   * Opens a kept cutout as the current result, with its finishing choices; nothing runs. A record
+   * whose cutout cannot be decoded is named as damaged and the screen stays as it was.
+   */
+  async function reopen(kept: ReopenInput): Promise<boolean> {
+    if (running) return false;
+    let preview: ImageBitmap;
+    try {
+      preview = await decodeScaled(kept.cutout, REOPEN_PREVIEW_SIDE);
+    } catch {
+      setState('message', {
+        tone: 'error',
+        text: `“${kept.fileName}” could not be opened from Recent: its saved data is damaged. Delete it there; nothing else is affected.`,
+      });
+      return false;
+    }
+    const previous = finished();
+    const sourceFile = new File([kept.photo], kept.fileName, { type: kept.photo.type });
+    const result: Result = {
+      id: nextJobId++,
+      fileName: kept.fileName,
+      sourceFile,
+      originalUrl: URL.createObjectURL(sourceFile),
+      madeBy: kept.madeBy,
+      ...(kept.watermarked ? { watermarked: true } : {}),
+      preview,
+      width: kept.width,
+      height: kept.height,
+      pass: 'full',
+      png: kept.cutout,
+      reopened: true,
+    };
+    setPhase({ kind: 'done', result });
+    if (previous) releaseResult(previous);
+    setBackground(kept.finish.background);
+    setFrame(kept.finish.frame);
+    setShadow(kept.finish.shadow);
+    setState({ exportType: kept.finish.exportType, quality: kept.finish.quality });
+    setState('message', { tone: 'notice', text: `Opened “${kept.fileName}” from Recent, with its settings.` });
+    return true;
   }
 
   function cancel(): void {
@@ -415,15 +477,16 @@ export function createEditor(deps: EditorDeps) {
   }
 
   function setBackground(background: Background): void {
-    setState('background', background);
+    // reconcile: a store would merge the new choice into the old one and keep keys it no longer has.
+    setState('background', reconcile(background));
   }
 
   function setFrame(frame: FrameChoice): void {
-    setState('frame', frame);
+    setState('frame', reconcile(frame));
   }
 
   function setShadow(shadow: Shadow): void {
-    setState('shadow', shadow);
+    setState('shadow', reconcile(shadow));
   }
 
   function setExportType(type: ExportType): void {
@@ -464,6 +527,7 @@ export function createEditor(deps: EditorDeps) {
     /** Busy: a job runs or an export encodes (an update waits for both). */
     busy: () => job() !== undefined || state.busyExport,
     startCutout,
+    reopen,
     cancel,
     runRemote,
     download,

@@ -53,7 +53,8 @@ export function finishKey(source: FinishSource | undefined, request: FinishReque
   });
 }
 
-async function decodeScaled(blob: Blob, maxSide: number): Promise<ImageBitmap> {
+/** Decodes an image no larger than `maxSide` on its long side (off the main thread). */
+export async function decodeScaled(blob: Blob, maxSide: number): Promise<ImageBitmap> {
   const full = await createImageBitmap(blob);
   const scale = Math.min(1, maxSide / Math.max(full.width, full.height));
   if (scale === 1) return full;

@@ -14,6 +14,7 @@ const PATHS = {
   share: 'M12 15V4m0 0L8 8m4-4l4 4M6 12v7h12v-7',
   image: 'M4 5h16v14H4zM4 16l5-5 4 4 2-2 5 5M15.5 9.5h.01',
   plus: 'M12 5v14M5 12h14',
+  recent: 'M12 7v5l3 2M12 3a9 9 0 1 1-9 9M3 5v4h4',
 } as const;
 
 export type IconName = keyof typeof PATHS;
