@@ -9,7 +9,14 @@ const layers = [
     files: ['src/client/components/**'],
     forbid: [
       {
-        group: ['**/keys/**', '**/settings/**', '**/recents/**', '**/credits/persistence/**', '**/credits/coordinator*', '**/credits/tabs*'],
+        group: [
+          '**/keys/**',
+          '**/settings/**',
+          '**/recents/**',
+          '**/credits/persistence/**',
+          '**/credits/coordinator*',
+          '**/credits/tabs*',
+        ],
         message: 'Components render and dispatch: storage and the coordinator are reached through client/state.',
       },
       {
