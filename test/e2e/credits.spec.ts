@@ -208,6 +208,7 @@ test('alerts: 80 % and 100 % of the remove.bg subscription, a low balance, witho
 
   const photoroomBalance = await shownBalance(page, 'photoroom');
   expect(photoroomBalance).toBeDefined();
+  await openPanel(page, 'usage-panel');
   const threshold = page.locator('[data-testid=key-balance][data-provider=photoroom] [data-testid=low-balance-threshold]');
   await threshold.fill(String(photoroomBalance));
   await threshold.dispatchEvent('change');
@@ -217,6 +218,7 @@ test('alerts: 80 % and 100 % of the remove.bg subscription, a low balance, witho
 test('the 80 % alert appears when four of five subscription credits are used', async () => {
   // A fresh subscription of 5 seen by a refresh, then 4 used.
   removebg.setCredits(KEYS.removebg, { subscription: 5, payg: 0 });
+  await openPanel(page, 'keys-panel');
   await page.getByTestId('keys-panel').locator('[data-testid=provider-removebg] button', { hasText: 'Refresh' }).click();
   await expect.poll(() => shownBalance(page, 'removebg'), { timeout: 60_000 }).toBe(5);
   const kinds = async () => page.getByTestId('credit-alert').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')));

@@ -226,6 +226,24 @@ test('the compare divider is dragged on the image and moved with the keyboard', 
   await expect(handle).toHaveAttribute('aria-valuenow', '98');
   await page.keyboard.press('Home');
   await expect(handle).toHaveAttribute('aria-valuenow', '0');
+
+  // Zoom: + on the keyboard, the wheel about the pointer, 1:1 (one photo pixel per screen pixel), Fit.
+  const zoomed = page.getByTestId('compare-stage');
+  await page.keyboard.press('+');
+  await expect(zoomed).toHaveAttribute('data-zoom', '1.500');
+  await page.getByTestId('zoom-fit').click();
+  await expect(zoomed).toHaveAttribute('data-zoom', '1.000');
+  await page.mouse.move(stage.x + stage.width / 2, stage.y + stage.height / 2);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(async () => Number(await zoomed.getAttribute('data-zoom'))).toBeGreaterThan(1.2);
+  await page.getByTestId('zoom-1to1').click();
+  const shownWidth = (await page.getByTestId('cutout').evaluate((element) => element.getBoundingClientRect().width)) as number;
+  const dpr = await page.evaluate(() => window.devicePixelRatio);
+  // The canvas on screen is the fitted size × zoom: at 1:1 that is the photo's width in CSS pixels.
+  expect(shownWidth * dpr).toBeGreaterThan(1200 * 0.98);
+  expect(shownWidth * dpr).toBeLessThan(1200 * 1.02);
+  await page.getByTestId('zoom-fit').click();
+  await expect(zoomed).toHaveAttribute('data-zoom', '1.000');
 });
 
 test('finishing: a square with a contact shadow on the blurred photo is shown as it will be saved', async () => {

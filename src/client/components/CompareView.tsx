@@ -1,35 +1,119 @@
-import { createEffect, createSignal, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { actualPixels, clampView, FIT, imageFraction, maxScale, panBy, zoomAbout, type Box, type View } from '../format/zoom.ts';
 import { useEditor } from '../services.ts';
 import type { Result } from '../state/editor.ts';
 
 const KEY_STEP = 2;
 const PAGE_STEP = 10;
+const ZOOM_STEP = 1.5;
 
 /**
  * The cutout over a checkerboard (or the chosen colour) with the original photo over it up to a
- * divider. The divider is dragged on the image itself (mouse, pen, touch) or moved with the arrow
- * keys on its handle; the checkerboard covers only the image, never the space around it.
+ * divider. The divider is dragged on the image itself (mouse, pen, one finger) or moved with the
+ * arrow keys on its handle; the checkerboard covers only the image, never the space around it.
+ * Zoom with the wheel, a pinch, the + − 0 1 keys or the buttons (1:1 shows the photo's own pixels);
+ * pan with two fingers, the middle button, or a drag while Space is held.
  */
 export function CompareView(props: { result: Result }) {
   const editor = useEditor();
   const [split, setSplit] = createSignal(50);
+  const [view, setView] = createSignal<View>(FIT);
+  const [box, setBox] = createSignal<Box>({ width: 1, height: 1 });
   let canvas: HTMLCanvasElement | undefined;
   let stage: HTMLDivElement | undefined;
+  let spaceHeld = false;
 
   createEffect(() => {
     const preview = props.result.preview;
+    setView(FIT); // a new result starts fitted
     if (!canvas) return;
     canvas.width = preview.width;
     canvas.height = preview.height;
     canvas.getContext('2d')?.drawImage(preview, 0, 0);
   });
 
+  const max = (): number => maxScale(box(), props.result.width);
+  const zoomBy = (factor: number, at?: { x: number; y: number }): void => {
+    setView(zoomAbout(view(), factor, at ?? { x: box().width / 2, y: box().height / 2 }, box(), max()));
+  };
+  const oneToOne = (): void => {
+    setView(actualPixels(view(), box(), props.result.width, window.devicePixelRatio || 1, max()));
+  };
+
+  onMount(() => {
+    if (!stage) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      setBox({ width: entry.contentRect.width || 1, height: entry.contentRect.height || 1 });
+      setView((current) => clampView(current, box(), max()));
+    });
+    observer.observe(stage);
+    // Wheel zoom needs a non-passive listener to keep the page from scrolling under the pointer.
+    const onWheel = (event: WheelEvent): void => {
+      if (!stage) return;
+      event.preventDefault();
+      const rect = stage.getBoundingClientRect();
+      zoomBy(Math.exp(-event.deltaY * 0.002), { x: event.clientX - rect.left, y: event.clientY - rect.top });
+    };
+    stage.addEventListener('wheel', onWheel, { passive: false });
+    const typing = (target: EventTarget | null): boolean =>
+      target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key === ' ' && !typing(event.target)) spaceHeld = event.type === 'keydown';
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKey);
+    onCleanup(() => {
+      observer.disconnect();
+      stage?.removeEventListener('wheel', onWheel);
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKey);
+    });
+  });
+
   const backdrop = () => (editor.state.background.kind === 'color' ? { 'background-color': editor.state.background.color } : {});
   const clamp = (value: number): number => Math.min(100, Math.max(0, value));
   const splitAt = (clientX: number): void => {
     if (!stage) return;
-    const box = stage.getBoundingClientRect();
-    if (box.width > 0) setSplit(clamp(((clientX - box.left) / box.width) * 100));
+    const rect = stage.getBoundingClientRect();
+    if (rect.width > 0) setSplit(clamp(imageFraction(view(), clientX - rect.left, box()) * 100));
+  };
+  /** Where the divider is on screen, in % of the stage, whatever the zoom. */
+  const dividerLeft = (): number => ((view().x + (split() / 100) * box().width * view().scale) / box().width) * 100;
+
+  // Pointers on the stage: one drags the divider (or pans with Space / the middle button), two pinch and pan.
+  const pointers = new Map<number, { x: number; y: number }>();
+  let panning = false;
+  const onPointerDown = (event: PointerEvent): void => {
+    if (event.button !== 0 && event.button !== 1) return;
+    (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+    panning = pointers.size > 1 || spaceHeld || event.button === 1;
+    if (!panning) splitAt(event.clientX);
+  };
+  const onPointerMove = (event: PointerEvent): void => {
+    const last = pointers.get(event.pointerId);
+    if (!last || !stage) return;
+    const others = [...pointers.entries()].filter(([id]) => id !== event.pointerId).map(([, point]) => point);
+    const other = others[0];
+    if (other) {
+      // Pinch: zoom by the change of distance about the midpoint, pan by the midpoint's move.
+      const rect = stage.getBoundingClientRect();
+      const before = Math.hypot(last.x - other.x, last.y - other.y);
+      const after = Math.hypot(event.clientX - other.x, event.clientY - other.y);
+      const mid = { x: (event.clientX + other.x) / 2 - rect.left, y: (event.clientY + other.y) / 2 - rect.top };
+      if (before > 0) setView(zoomAbout(view(), after / before, mid, box(), max()));
+      setView(panBy(view(), (event.clientX - last.x) / 2, (event.clientY - last.y) / 2, box(), max()));
+    } else if (panning) {
+      setView(panBy(view(), event.clientX - last.x, event.clientY - last.y, box(), max()));
+    } else {
+      splitAt(event.clientX);
+    }
+    pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
+  };
+  const onPointerUp = (event: PointerEvent): void => {
+    pointers.delete(event.pointerId);
+    if (pointers.size === 0) panning = false;
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
@@ -48,9 +132,22 @@ export function CompareView(props: { result: Result }) {
     event.preventDefault();
     setSplit(clamp(next));
   };
+  const onZoomKeys = (event: KeyboardEvent): void => {
+    const actions: Record<string, () => void> = {
+      '+': () => zoomBy(ZOOM_STEP),
+      '=': () => zoomBy(ZOOM_STEP),
+      '-': () => zoomBy(1 / ZOOM_STEP),
+      '0': () => setView(FIT),
+      '1': oneToOne,
+    };
+    const action = actions[event.key];
+    if (!action || event.ctrlKey || event.metaKey || event.altKey) return;
+    event.preventDefault();
+    action();
+  };
 
   return (
-    <figure class="compare" data-testid="compare">
+    <figure class="compare" data-testid="compare" onKeyDown={onZoomKeys}>
       <Show when={!editor.showsCutoutOnly()}>
         <FinishedPreview />
       </Show>
@@ -58,33 +155,33 @@ export function CompareView(props: { result: Result }) {
         hidden={!editor.showsCutoutOnly()}
         ref={stage}
         class="stage"
+        classList={{ zoomed: view().scale > 1 }}
         data-testid="compare-stage"
-        onPointerDown={(event) => {
-          if (event.button !== 0) return;
-          event.currentTarget.setPointerCapture(event.pointerId);
-          splitAt(event.clientX);
-        }}
-        onPointerMove={(event) => {
-          if (event.currentTarget.hasPointerCapture(event.pointerId)) splitAt(event.clientX);
-        }}
+        data-zoom={view().scale.toFixed(3)}
+        onPointerDown={onPointerDown}
+        onPointerMove={onPointerMove}
+        onPointerUp={onPointerUp}
+        onPointerCancel={onPointerUp}
       >
-        <canvas
-          ref={canvas}
-          class="after"
-          classList={{ checker: editor.state.background.kind === 'transparent' }}
-          style={backdrop()}
-          data-testid="cutout"
-          role="img"
-          aria-label={`Cutout of ${props.result.fileName}`}
-        />
-        <img
-          class="before"
-          src={props.result.originalUrl}
-          alt=""
-          draggable={false}
-          style={{ 'clip-path': `inset(0 ${100 - split()}% 0 0)` }}
-        />
-        <div class="divider" style={{ left: `${split()}%` }}>
+        <div class="zoom-layer" style={{ transform: `translate(${view().x}px, ${view().y}px) scale(${view().scale})` }}>
+          <canvas
+            ref={canvas}
+            class="after"
+            classList={{ checker: editor.state.background.kind === 'transparent' }}
+            style={backdrop()}
+            data-testid="cutout"
+            role="img"
+            aria-label={`Cutout of ${props.result.fileName}`}
+          />
+          <img
+            class="before"
+            src={props.result.originalUrl}
+            alt=""
+            draggable={false}
+            style={{ 'clip-path': `inset(0 ${100 - split()}% 0 0)` }}
+          />
+        </div>
+        <div class="divider" style={{ left: `${dividerLeft()}%` }} hidden={dividerLeft() < 0 || dividerLeft() > 100}>
           <div
             class="handle"
             role="slider"
@@ -107,6 +204,23 @@ export function CompareView(props: { result: Result }) {
         </span>
         <span class="stage-label after-label" aria-hidden="true">
           After
+        </span>
+      </div>
+      <div class="zoom-bar" role="group" aria-label="Zoom" hidden={!editor.showsCutoutOnly()}>
+        <button type="button" class="icon-button" aria-label="Zoom out" data-testid="zoom-out" onClick={() => zoomBy(1 / ZOOM_STEP)}>
+          −
+        </button>
+        <button type="button" data-testid="zoom-fit" aria-pressed={view().scale === 1} onClick={() => setView(FIT)}>
+          Fit
+        </button>
+        <button type="button" data-testid="zoom-1to1" onClick={oneToOne}>
+          1:1
+        </button>
+        <button type="button" class="icon-button" aria-label="Zoom in" data-testid="zoom-in" onClick={() => zoomBy(ZOOM_STEP)}>
+          +
+        </button>
+        <span class="hint" data-testid="zoom-level" aria-live="polite">
+          {Math.round(view().scale * 100)} %
         </span>
       </div>
       <figcaption

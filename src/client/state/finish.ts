@@ -134,6 +134,8 @@ export function createFinisher(deps: FinisherDeps, source: Accessor<FinishSource
 
   createEffect(
     on(key, (wanted) => {
+      // A failure belongs to the choices that caused it; any change of choices clears it.
+      setError(undefined);
       if (file()?.key === wanted) return;
       if (!wanted) {
         replace(undefined);
