@@ -167,14 +167,17 @@ test('26 mixed paid calls with 402, 429, 5xx, a cut connection and Leonardo.Aiâ€
   await step('photoroom', ok);
   await step('withoutbg', ok);
   await step('photoroom', ok);
-  // remove.bg credits spent elsewhere: the app still counts 2 left, the provider answers 402.
-  await step('removebg', /Out of credits/, () => removebg.setCredits(KEYS.removebg, { subscription: 0, payg: 0 }));
+  // remove.bg credits spent elsewhere: the app still counts 2 left, the provider answers 402 â€” or, when
+  // a balance check landed in between (they run after calls, within the rate window), the app already
+  // knows 0 and sends nothing. Either way nothing is debited; the drift check below holds for both.
+  const outOfCredits = /Out of credits|Not enough .*Nothing was sent/;
+  await step('removebg', outOfCredits, () => removebg.setCredits(KEYS.removebg, { subscription: 0, payg: 0 }));
   await step('edit', ok);
   await step('leonardo', ok);
   await step('photoroom', ok);
   await step('withoutbg', ok);
   // Leonardo.Ai spent elsewhere: its "not enough api tokens" (an HTTP 200 carrying errors[]) debits nothing.
-  await step('leonardo', /Out of credits/, () => leonardo.setBalanceUsd(KEYS.leonardo, 0.05));
+  await step('leonardo', outOfCredits, () => leonardo.setBalanceUsd(KEYS.leonardo, 0.05));
   await step('photoroom', ok);
   await step('photoroom', ok);
   console.log(`[credits] ${outcomes.length} calls:\n  ${outcomes.join('\n  ')}`);
