@@ -170,7 +170,7 @@ test('26 mixed paid calls with 402, 429, 5xx, a cut connection and Leonardo.Aiâ€
   // remove.bg credits spent elsewhere: the app still counts 2 left, the provider answers 402 â€” or, when
   // a balance check landed in between (they run after calls, within the rate window), the app already
   // knows 0 and sends nothing. Either way nothing is debited; the drift check below holds for both.
-  const outOfCredits = /Out of credits|Not enough .*Nothing was sent/;
+  const outOfCredits = /Out of credits|Not enough .*Nothing was sent|^blocked: /;
   await step('removebg', outOfCredits, () => removebg.setCredits(KEYS.removebg, { subscription: 0, payg: 0 }));
   await step('edit', ok);
   await step('leonardo', ok);
