@@ -270,6 +270,7 @@ test('from 2026-12-01T08:00Z remove.bg is closed: no offer, a clear message, its
   await expect(page.getByTestId('route-advice')).not.toHaveAttribute('data-pick', 'removebg');
 
   // History: its balance card (marked closed), the chart and the CSV keep every remove.bg call.
+  await openPanel(page, 'usage-panel');
   const card = page.locator('[data-testid=key-balance][data-provider=removebg]');
   await expect(card.getByTestId('retired')).toContainText('Leonardo.Ai');
   await expect(page.getByTestId('credit-alert').filter({ hasText: 'remove.bg' })).toHaveCount(0);
