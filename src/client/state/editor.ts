@@ -113,7 +113,7 @@ export interface ReopenInput {
   cutout: Blob;
   width: number;
   height: number;
-  finish: { background: Background; frame: FrameChoice; shadow: Shadow; exportType: ExportType; quality: number };
+  finish: FinishChoices & { exportType: ExportType; quality: number };
 }
 
 /** The words for a failure: engine and provider errors carry a message written for people. */

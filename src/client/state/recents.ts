@@ -5,6 +5,7 @@
  */
 import { createSignal, onCleanup } from 'solid-js';
 import { openRecentsStore, type RecentCutout, type RecentFinish, type RecentsStore } from '../../recents/store.ts';
+import type { ReopenInput } from './editor.ts';
 
 export interface RecentEntry {
   id: string;
@@ -17,16 +18,9 @@ export interface RecentEntry {
   thumbnailUrl: string;
 }
 
-export interface RememberInput {
-  fileName: string;
-  madeBy: string;
-  watermarked?: boolean;
-  photo: Blob;
-  cutout: Blob;
-  width: number;
-  height: number;
+/** What Recent keeps of a finished cutout: what reopening needs, and the screen copy for its thumbnail. */
+export interface RememberInput extends ReopenInput {
   preview: ImageBitmap;
-  finish: RecentFinish;
 }
 
 export interface RecentsDeps {
