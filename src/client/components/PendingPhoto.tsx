@@ -1,5 +1,6 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
 import { JobProgress } from './JobProgress.tsx';
+import { decodeScaled } from '../state/finish.ts';
 
 /** Long side of the pending photo's copy: enough for the screen, a fraction of a 24 MP decode's memory. */
 const PENDING_SIDE = 1600;
@@ -19,25 +20,13 @@ export function PendingPhoto(props: { photo: Blob }) {
     current = false;
     bitmap()?.close();
   });
-  void (async () => {
-    try {
-      const full = await createImageBitmap(props.photo);
-      const scale = Math.min(1, PENDING_SIDE / Math.max(full.width, full.height));
-      const small =
-        scale === 1
-          ? full
-          : await createImageBitmap(full, {
-              resizeWidth: Math.max(1, Math.round(full.width * scale)),
-              resizeHeight: Math.max(1, Math.round(full.height * scale)),
-              resizeQuality: 'medium',
-            });
-      if (small !== full) full.close();
+  decodeScaled(props.photo, PENDING_SIDE).then(
+    (small) => {
       if (current) setBitmap(small);
       else small.close();
-    } catch {
-      // Not decodable here: the progress alone, the engine explains.
-    }
-  })();
+    },
+    () => undefined, // Not decodable here: the progress alone, the engine explains.
+  );
   return (
     <div class="stage-area">
       <figure class="pending" classList={{ 'pending-shown': bitmap() !== undefined }} data-testid="pending-photo">
