@@ -57,6 +57,17 @@ export function createRecents(deps: RecentsDeps = {}) {
   const newId = deps.newId ?? (() => crypto.randomUUID());
   let opened: Promise<RecentsStore> | undefined;
   const store = (): Promise<RecentsStore> => (opened ??= open());
+  // A dropped photo is hashed when it arrives (is there a paid cutout of it?) and again when its
+  // cutout is kept: the same File both times, so the digest is worked out once.
+  const hashes = new WeakMap<Blob, Promise<string>>();
+  const hashOf = (photo: Blob): Promise<string> => {
+    let hash = hashes.get(photo);
+    if (!hash) {
+      hash = photoHash(photo);
+      hashes.set(photo, hash);
+    }
+    return hash;
+  };
   const [entries, setEntries] = createSignal<RecentEntry[]>([]);
   const [problem, setProblem] = createSignal<string>();
 
@@ -94,7 +105,7 @@ export function createRecents(deps: RecentsDeps = {}) {
         fileName: input.fileName,
         madeBy: input.madeBy,
         ...(input.watermarked ? { watermarked: true } : {}),
-        photoHash: await photoHash(input.photo),
+        photoHash: await hashOf(input.photo),
         photo: input.photo,
         cutout: input.cutout,
         thumbnail: await thumbnailOf(input.preview),
@@ -138,7 +149,7 @@ export function createRecents(deps: RecentsDeps = {}) {
   /** A paid cutout already kept for this very photo (same bytes), newest first. */
   async function paidCutoutOf(photo: Blob): Promise<RecentCutout | undefined> {
     try {
-      const matches = await (await store()).byPhotoHash(await photoHash(photo));
+      const matches = await (await store()).byPhotoHash(await hashOf(photo));
       return matches.filter((record) => record.madeBy !== 'on-device').sort((a, b) => b.savedAt - a.savedAt)[0];
     } catch {
       return undefined;
