@@ -93,6 +93,11 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
         })
         .then((id) => id && recentIds.set(result.id, id));
     },
+    onEdited: (result) => {
+      const id = recentIds.get(result.id);
+      if (id && result.png && result.modelPng)
+        void recents.updateCutout(id, { cutout: result.png, modelCutout: result.modelPng, preview: result.preview });
+    },
   });
   // Later edits of a kept cutout are kept with it.
   createEffect(

@@ -6,6 +6,8 @@ import type { CutoutFailure } from '../shared/cutout-errors.ts';
 import type { Background } from '../shared/image/composite.ts';
 import type { FrameChoice, Shadow } from '../shared/image/finish.ts';
 import type { ExportType } from '../shared/format.ts';
+import type { BrushStroke } from '../shared/image/matte-edit.ts';
+import type { HistoryStatus } from '../shared/image/edit-history.ts';
 
 export type { ModelChoice } from '../shared/model-manifest.ts';
 import type { ModelChoice } from '../shared/model-manifest.ts';
@@ -82,10 +84,47 @@ export interface IngestOutput {
   png: Blob;
 }
 
+/**
+ * Brushing the matte: a session holds one cutout's full-resolution pixels, the photo's and the undo
+ * history in the worker; the page sends strokes and gets back the screen copy. `session` names the
+ * cutout the page means, so a request for a closed or replaced one fails instead of editing another.
+ */
+export interface MatteOpenInput {
+  session: number;
+  /** The picked photo: restored pixels take its colours. */
+  photo: Blob;
+  /** The cutout as it is now (with earlier edits). */
+  cutout: Blob;
+  /** Long side of the screen copy sent back after each edit. */
+  previewSide: number;
+}
+
+export type MatteAction =
+  | { kind: 'stroke'; stroke: BrushStroke }
+  | { kind: 'undo' }
+  | { kind: 'redo' }
+  /** Back to this cutout (the model's or the provider's), as one more step that can be undone. */
+  | { kind: 'reset'; to: Blob };
+
+export interface MatteEdited {
+  /** The whole cutout at screen size, after the action. */
+  preview: ImageBitmap;
+  history: HistoryStatus;
+  /** Whether the action changed any pixel. */
+  changed: boolean;
+  /** Time the full-resolution pixels took to update (the stroke, its edge colours, the undo step). */
+  applyMs: number;
+}
+
 export interface EngineMethods {
   cutout: { input: CutoutInput; progress: CutoutProgress; output: CutoutOutput };
   render: { input: RenderInput; progress: never; output: Blob };
   ingest: { input: IngestInput; progress: never; output: IngestOutput };
+  matteOpen: { input: MatteOpenInput; progress: never; output: { width: number; height: number } };
+  matteEdit: { input: { session: number; action: MatteAction }; progress: never; output: MatteEdited };
+  /** The edited cutout as a full-resolution PNG. */
+  matteEncode: { input: { session: number }; progress: never; output: Blob };
+  matteClose: { input: { session: number }; progress: never; output: null };
 }
 export type EngineMethod = keyof EngineMethods;
 

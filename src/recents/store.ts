@@ -30,7 +30,10 @@ export interface RecentCutout {
   /** SHA-256 of the photo's bytes (hex): the same photo dropped again is recognised. */
   photoHash: string;
   photo: Blob;
+  /** The cutout as last saved, hand edits included. */
   cutout: Blob;
+  /** The model's or provider's cutout before hand edits, when `cutout` has some (Reset goes back to it). */
+  modelCutout?: Blob;
   thumbnail: Blob;
   width: number;
   height: number;
@@ -48,6 +51,8 @@ export interface RecentsStore {
   /** Saves one and drops the oldest beyond RECENTS_KEPT; a full disk rejects with QuotaExceededError. */
   put(cutout: RecentCutout): Promise<void>;
   updateFinish(id: string, finish: RecentFinish): Promise<void>;
+  /** The cutout after hand edits, the one before them, and a new thumbnail. */
+  updateCutout(id: string, change: Pick<RecentCutout, 'cutout' | 'modelCutout' | 'thumbnail'>): Promise<void>;
   remove(id: string): Promise<void>;
   clear(): Promise<void>;
   byPhotoHash(hash: string): Promise<RecentCutout[]>;
@@ -77,6 +82,12 @@ export async function openRecentsStore(name = RECENTS_DB): Promise<RecentsStore>
       const tx = db.transaction('cutouts', 'readwrite');
       const found = await tx.store.get(id);
       if (found) await tx.store.put({ ...found, finish });
+      await tx.done;
+    },
+    async updateCutout(id, change) {
+      const tx = db.transaction('cutouts', 'readwrite');
+      const found = await tx.store.get(id);
+      if (found) await tx.store.put({ ...found, ...change });
       await tx.done;
     },
     remove: (id) => db.delete('cutouts', id),

@@ -259,6 +259,131 @@ test('finishing: crop to the subject with a margin, a square with a contact shad
   expect([plain.width, plain.height]).toEqual([photo.width, photo.height]);
 });
 
+/** Drags across the cutout on screen, from and to points given in the photo's own pixels. */
+async function paint(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  const box = await page.getByTestId('cutout').boundingBox();
+  if (!box) throw new Error('no cutout on screen');
+  const screen = (point: { x: number; y: number }) => ({
+    x: box.x + (point.x / photo.width) * box.width,
+    y: box.y + (point.y / photo.height) * box.height,
+  });
+  const start = screen(from);
+  const end = screen(to);
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(end.x, end.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** Waits until the edits are saved at full resolution, then downloads the PNG and returns its alpha. */
+async function editedAlpha(status: string): Promise<Uint8Array> {
+  await expect(page.getByTestId('matte-status')).toHaveText(status);
+  return alphaChannel(readPng(readFileSync(await (await downloadWith('Download PNG')).path())));
+}
+
+/** How far the centre of pixel (x, y) is from the segment `from`–`to`. */
+function distanceToSegment(x: number, y: number, from: { x: number; y: number }, to: { x: number; y: number }): number {
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const t = Math.max(0, Math.min(1, ((x + 0.5 - from.x) * dx + (y + 0.5 - from.y) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(x + 0.5 - (from.x + t * dx), y + 0.5 - (from.y + t * dy));
+}
+
+/** Pixels of `a` and `b` that differ, split by their distance from the segment `from`–`to` (photo pixels). */
+function changes(a: Uint8Array, b: Uint8Array, from: { x: number; y: number }, to: { x: number; y: number }, reach: number) {
+  let near = 0;
+  let far = 0;
+  for (let y = 0; y < photo.height; y++) {
+    for (let x = 0; x < photo.width; x++) {
+      const i = y * photo.width + x;
+      if (a[i] === b[i]) continue;
+      if (distanceToSegment(x, y, from, to) <= reach) near++;
+      else far++;
+    }
+  }
+  return { near, far };
+}
+
+test('fix by hand: erase and restore on the full-resolution matte, smart strokes, undo, redo, reset, drag out', async () => {
+  const base = alphaChannel(readPng(readFileSync(await (await downloadWith('Download PNG')).path())));
+  const bounds = subjectBounds(base, photo);
+  if (!bounds) throw new Error('the cutout has no subject');
+  const middle = bounds.y + Math.round(bounds.height / 2);
+  const from = { x: bounds.x + bounds.width * 0.3, y: middle };
+  const to = { x: bounds.x + bounds.width * 0.7, y: middle };
+  const onLine = (alpha: Uint8Array) =>
+    [0.35, 0.5, 0.65].map((share) => alpha[middle * photo.width + Math.round(bounds.x + bounds.width * share)]);
+  expect(onLine(base)).toEqual([255, 255, 255]);
+
+  // Erase: a 30 px brush across the subject's middle.
+  await page.getByText('Erase', { exact: true }).click();
+  await page.getByTestId('brush-size').fill('30');
+  const box = await page.getByTestId('cutout').boundingBox();
+  const reach = (15 * photo.width) / (box?.width ?? photo.width) + 1.5;
+  await paint(from, to);
+  const erased = await editedAlpha('1 edit can be undone.');
+  expect(onLine(erased)).toEqual([0, 0, 0]);
+  const erasedChanges = changes(base, erased, from, to, reach);
+  expect(erasedChanges.far, 'nothing changes away from the stroke').toBe(0);
+  expect(erasedChanges.near).toBeGreaterThan(1000);
+
+  // Restore over the same path: the photo comes back, opaque.
+  await page.getByText('Restore', { exact: true }).click();
+  await paint(from, to);
+  expect(onLine(await editedAlpha('2 edits can be undone.'))).toEqual([255, 255, 255]);
+
+  // Undo (keyboard) and Redo (button).
+  await page.keyboard.press('Control+z');
+  expect(onLine(await editedAlpha('1 edit can be undone.'))).toEqual([0, 0, 0]);
+  await page.getByTestId('redo').click();
+  expect(onLine(await editedAlpha('2 edits can be undone.'))).toEqual([255, 255, 255]);
+
+  // A smart erase started on the background, along the subject's top edge: only pixels near the stroke
+  // change, and much less of the subject goes than a plain stroke takes.
+  await page.getByText('Erase', { exact: true }).click();
+  await page.getByTestId('brush-smart').check();
+  const edgeFrom = { x: bounds.x + bounds.width * 0.35, y: bounds.y - 4 };
+  const edgeTo = { x: bounds.x + bounds.width * 0.65, y: bounds.y - 4 };
+  const beforeSmart = await editedAlpha('2 edits can be undone.');
+  await paint(edgeFrom, edgeTo);
+  const smart = await editedAlpha('3 edits can be undone.');
+  const smartChanges = changes(beforeSmart, smart, edgeFrom, edgeTo, reach);
+  expect(smartChanges.far, 'a smart stroke changes nothing away from it').toBe(0);
+  let subjectUnderBrush = 0;
+  let subjectKept = 0;
+  for (let i = 0; i < base.length; i++) {
+    if ((beforeSmart[i] ?? 0) < 250 || distanceToSegment(i % photo.width, Math.floor(i / photo.width), edgeFrom, edgeTo) > reach) continue;
+    subjectUnderBrush++;
+    if ((smart[i] ?? 0) >= 250) subjectKept++;
+  }
+  console.log(
+    `smart erase along the top edge: ${smartChanges.near} pixels changed; opaque subject under the brush kept: ${subjectKept} of ${subjectUnderBrush}`,
+  );
+  expect(smartChanges.near, 'the smart stroke took the background it started on').toBeGreaterThan(100);
+  expect(subjectKept / subjectUnderBrush, 'the subject under a smart stroke stays').toBeGreaterThan(0.9);
+  await page.getByTestId('brush-smart').uncheck();
+
+  // Reset: the model's cutout again, as one more step that can be undone.
+  await page.getByTestId('reset-matte').click();
+  expect(await editedAlpha('4 edits can be undone.')).toEqual(base);
+
+  // Back to comparing; the finished file can be dragged out as a real file.
+  await page.getByText('Compare', { exact: true }).click();
+  // (The page's own policy keeps fetch() off blob: URLs, so the file is checked as the image it shows.)
+  const dragged = await page.getByTestId('drag-out-image').evaluate(async (image) => {
+    if (!(image instanceof HTMLImageElement)) throw new Error('not an image');
+    await image.decode();
+    const transfer = new DataTransfer();
+    image.dispatchEvent(new DragEvent('dragstart', { dataTransfer: transfer, bubbles: true }));
+    const [type, name, url] = transfer.getData('DownloadURL').split(/:(.*?):(.*)/s);
+    return { type, name, url, shown: image.src, width: image.naturalWidth, height: image.naturalHeight };
+  });
+  expect(dragged).toMatchObject({ type: 'image/png', width: photo.width, height: photo.height });
+  expect(dragged.name).toMatch(/-cutout\.png$/);
+  expect(dragged.url).toMatch(/^blob:/);
+  expect(dragged.url).toBe(dragged.shown);
+});
+
 test('a background image that cannot be read gets a clear message; the cutout and its download stay', async () => {
   await page
     .getByTestId('background-image-input')

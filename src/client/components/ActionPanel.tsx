@@ -3,6 +3,8 @@ import { useEditor } from '../services.ts';
 import type { ExportType } from '../../shared/format.ts';
 import { BackgroundPicker } from './BackgroundPicker.tsx';
 import { FinishOptions } from './FinishOptions.tsx';
+import { MatteTools } from './MatteTools.tsx';
+import { DragOut } from './DragOut.tsx';
 import { PaidExports } from './PaidExports.tsx';
 import { FilePicker } from './FilePicker.tsx';
 import { Icon } from './icons/Icon.tsx';
@@ -39,6 +41,8 @@ export function ActionPanel(props: { onFiles: (files: File[]) => void; onOpenShe
           </button>
         </Show>
       </div>
+      <DragOut />
+      <MatteTools />
       <BackgroundPicker />
       <FinishOptions />
       <Show when={editor.result()}>

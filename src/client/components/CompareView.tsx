@@ -1,7 +1,8 @@
-import { createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, on, onCleanup, onMount, Show } from 'solid-js';
 import { actualPixels, clampView, FIT, imageFraction, maxScale, panBy, zoomAbout, type Box, type View } from '../format/zoom.ts';
 import { useEditor } from '../services.ts';
 import type { Result } from '../state/editor.ts';
+import type { BrushPoint } from '../../shared/image/matte-edit.ts';
 
 const KEY_STEP = 2;
 const PAGE_STEP = 10;
@@ -12,7 +13,9 @@ const ZOOM_STEP = 1.5;
  * divider. The divider is dragged on the image itself (mouse, pen, one finger) or moved with the
  * arrow keys on its handle; the checkerboard covers only the image, never the space around it.
  * Zoom with the wheel, a pinch, the + − 0 1 keys or the buttons (1:1 shows the photo's own pixels);
- * pan with two fingers, the middle button, or a drag while Space is held.
+ * pan with two fingers, the middle button, or a drag while Space is held. With Erase or Restore in hand
+ * (MatteTools), a drag paints on the cutout instead: drawn at once on the screen copy, applied to the
+ * full-resolution matte by the worker when the stroke ends, whose screen copy then replaces the sketch.
  */
 export function CompareView(props: { result: Result }) {
   const editor = useEditor();
@@ -21,11 +24,22 @@ export function CompareView(props: { result: Result }) {
   const [box, setBox] = createSignal<Box>({ width: 1, height: 1 });
   let canvas: HTMLCanvasElement | undefined;
   let stage: HTMLDivElement | undefined;
+  let photo: HTMLImageElement | undefined;
   let spaceHeld = false;
+  const matte = editor.matte;
+  const brushing = (): boolean => matte.tool() !== 'compare';
+  /** The stage shows the cutout itself (not the rendered file) when nothing is added to it, and while brushing. */
+  const showStage = (): boolean => editor.showsCutoutOnly() || brushing();
 
+  // A new result starts fitted; an edit of the same one keeps the zoom.
+  createEffect(
+    on(
+      () => props.result.id,
+      () => setView(FIT),
+    ),
+  );
   createEffect(() => {
     const preview = props.result.preview;
-    setView(FIT); // a new result starts fitted
     if (!canvas) return;
     canvas.width = preview.width;
     canvas.height = preview.height;
@@ -84,14 +98,93 @@ export function CompareView(props: { result: Result }) {
   // Pointers on the stage: one drags the divider (or pans with Space / the middle button), two pinch and pan.
   const pointers = new Map<number, { x: number; y: number }>();
   let panning = false;
+
+  // Brushing: the stroke in photo pixels, and its sketch on the screen copy until the worker's arrives.
+  const [ring, setRing] = createSignal<{ x: number; y: number }>();
+  let stroke: { points: BrushPoint[]; radius: number } | undefined;
+  const toPhoto = (clientX: number, clientY: number): { point: BrushPoint; perScreenPixel: number } | undefined => {
+    const rect = canvas?.getBoundingClientRect();
+    if (!rect || rect.width === 0 || rect.height === 0) return undefined;
+    const perScreenPixel = props.result.width / rect.width;
+    return {
+      point: { x: (clientX - rect.left) * perScreenPixel, y: (clientY - rect.top) * (props.result.height / rect.height) },
+      perScreenPixel,
+    };
+  };
+  const sketch = (from: BrushPoint, to: BrushPoint, radius: number): void => {
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context) return;
+    const scale = canvas.width / props.result.width;
+    context.save();
+    context.lineCap = 'round';
+    context.lineWidth = 2 * radius * scale;
+    if (matte.smart()) {
+      // What a smart stroke keeps depends on the photo's colours: a tint until the worker's answer.
+      context.strokeStyle = 'rgb(37 99 235 / 0.35)';
+    } else if (matte.tool() === 'erase') {
+      context.globalCompositeOperation = 'destination-out';
+      context.strokeStyle = '#000';
+    } else {
+      const pattern = photo?.complete && photo.naturalWidth > 0 ? context.createPattern(photo, 'no-repeat') : null;
+      pattern?.setTransform(new DOMMatrix().scale(canvas.width / (photo?.naturalWidth ?? 1), canvas.height / (photo?.naturalHeight ?? 1)));
+      context.strokeStyle = pattern ?? 'rgb(37 99 235 / 0.35)';
+    }
+    context.beginPath();
+    context.moveTo(from.x * scale, from.y * scale);
+    context.lineTo(to.x * scale, to.y * scale);
+    context.stroke();
+    context.restore();
+  };
+  const startStroke = (event: PointerEvent): void => {
+    const at = toPhoto(event.clientX, event.clientY);
+    if (!at) return;
+    const radius = (matte.brushSize() / 2) * at.perScreenPixel;
+    stroke = { points: [at.point], radius };
+    sketch(at.point, at.point, radius);
+  };
+  const extendStroke = (event: PointerEvent): void => {
+    const at = toPhoto(event.clientX, event.clientY);
+    const last = stroke?.points[stroke.points.length - 1];
+    if (!at || !stroke || !last) return;
+    stroke.points.push(at.point);
+    sketch(last, at.point, stroke.radius);
+  };
+  const endStroke = (): void => {
+    const ended = stroke;
+    stroke = undefined;
+    if (!ended) return;
+    const tool = matte.tool();
+    if (tool === 'compare') return;
+    void matte.stroke({ mode: tool, smart: matte.smart(), radius: ended.radius, hardness: 0.6, points: ended.points });
+  };
+  /** A second finger means a pinch: the stroke begun by the first is dropped, and its sketch with it. */
+  const dropStroke = (): void => {
+    if (!stroke) return;
+    stroke = undefined;
+    const preview = props.result.preview;
+    const context = canvas?.getContext('2d');
+    if (canvas && context) {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(preview, 0, 0);
+    }
+  };
+  const moveRing = (event: PointerEvent): void => {
+    if (!stage || !brushing() || event.pointerType === 'touch') return setRing(undefined);
+    const rect = stage.getBoundingClientRect();
+    setRing({ x: event.clientX - rect.left, y: event.clientY - rect.top });
+  };
+
   const onPointerDown = (event: PointerEvent): void => {
     if (event.button !== 0 && event.button !== 1) return;
     (event.currentTarget as HTMLElement).setPointerCapture(event.pointerId);
     pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
     panning = pointers.size > 1 || spaceHeld || event.button === 1;
-    if (!panning) splitAt(event.clientX);
+    if (panning) dropStroke();
+    else if (brushing()) startStroke(event);
+    else splitAt(event.clientX);
   };
   const onPointerMove = (event: PointerEvent): void => {
+    moveRing(event);
     const last = pointers.get(event.pointerId);
     if (!last || !stage) return;
     const others = [...pointers.entries()].filter(([id]) => id !== event.pointerId).map(([, point]) => point);
@@ -106,14 +199,19 @@ export function CompareView(props: { result: Result }) {
       setView(panBy(view(), (event.clientX - last.x) / 2, (event.clientY - last.y) / 2, box(), max()));
     } else if (panning) {
       setView(panBy(view(), event.clientX - last.x, event.clientY - last.y, box(), max()));
-    } else {
+    } else if (stroke) {
+      extendStroke(event);
+    } else if (!brushing()) {
       splitAt(event.clientX);
     }
     pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
   };
   const onPointerUp = (event: PointerEvent): void => {
     pointers.delete(event.pointerId);
-    if (pointers.size === 0) panning = false;
+    if (pointers.size === 0) {
+      panning = false;
+      endStroke();
+    }
   };
 
   const onKeyDown = (event: KeyboardEvent): void => {
@@ -148,20 +246,22 @@ export function CompareView(props: { result: Result }) {
 
   return (
     <figure class="compare" data-testid="compare" onKeyDown={onZoomKeys}>
-      <Show when={!editor.showsCutoutOnly()}>
+      <Show when={!showStage()}>
         <FinishedPreview />
       </Show>
       <div
-        hidden={!editor.showsCutoutOnly()}
+        hidden={!showStage()}
         ref={stage}
         class="stage"
-        classList={{ zoomed: view().scale > 1 }}
+        classList={{ zoomed: view().scale > 1, brushing: brushing() }}
+        data-tool={matte.tool()}
         data-testid="compare-stage"
         data-zoom={view().scale.toFixed(3)}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
+        onPointerLeave={() => setRing(undefined)}
       >
         <div class="zoom-layer" style={{ transform: `translate(${view().x}px, ${view().y}px) scale(${view().scale})` }}>
           <canvas
@@ -174,14 +274,25 @@ export function CompareView(props: { result: Result }) {
             aria-label={`Cutout of ${props.result.fileName}`}
           />
           <img
+            ref={photo}
             class="before"
             src={props.result.originalUrl}
             alt=""
             draggable={false}
+            hidden={brushing()}
             style={{ 'clip-path': `inset(0 ${100 - split()}% 0 0)` }}
           />
         </div>
-        <div class="divider" style={{ left: `${dividerLeft()}%` }} hidden={dividerLeft() < 0 || dividerLeft() > 100}>
+        <Show when={ring()}>
+          {(at) => (
+            <div
+              class="brush-ring"
+              aria-hidden="true"
+              style={{ left: `${at().x}px`, top: `${at().y}px`, width: `${matte.brushSize()}px`, height: `${matte.brushSize()}px` }}
+            />
+          )}
+        </Show>
+        <div class="divider" style={{ left: `${dividerLeft()}%` }} hidden={brushing() || dividerLeft() < 0 || dividerLeft() > 100}>
           <div
             class="handle"
             role="slider"
@@ -199,14 +310,14 @@ export function CompareView(props: { result: Result }) {
             </svg>
           </div>
         </div>
-        <span class="stage-label before-label" aria-hidden="true">
+        <span class="stage-label before-label" aria-hidden="true" hidden={brushing()}>
           Before
         </span>
         <span class="stage-label after-label" aria-hidden="true">
           After
         </span>
       </div>
-      <div class="zoom-bar" role="group" aria-label="Zoom" hidden={!editor.showsCutoutOnly()}>
+      <div class="zoom-bar" role="group" aria-label="Zoom" hidden={!showStage()}>
         <button type="button" class="icon-button" aria-label="Zoom out" data-testid="zoom-out" onClick={() => zoomBy(1 / ZOOM_STEP)}>
           −
         </button>

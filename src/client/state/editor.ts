@@ -3,7 +3,7 @@
  * engine work goes through the EngineClient bridge. Created per app instance and handed down
  * through context, never a module-level singleton.
  */
-import { createSignal } from 'solid-js';
+import { createEffect, createMemo, createSignal, on } from 'solid-js';
 import { createStore, reconcile, unwrap } from 'solid-js/store';
 import { EngineClient, EngineFailureError } from '../../engine/client/engine-client.ts';
 import type { CutoutOutput } from '../../engine/protocol.ts';
@@ -16,6 +16,7 @@ import type { FinishChoices, RenderInput } from '../../engine/protocol.ts';
 import { createFinisher, decodeScaled } from './finish.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 import { saveWithLink } from './save-file.ts';
+import { createMatteEditing } from './matte.ts';
 
 export type JobStage = 'decode' | 'download' | 'inference' | 'compose' | 'encode' | 'remote';
 
@@ -48,6 +49,8 @@ export interface Result {
   pass?: 'fast' | 'full';
   /** Full-resolution transparent PNG; absent while it is still being encoded. */
   png?: Blob;
+  /** The cutout as the model (or provider) made it, once hand edits changed `png`: what Reset goes back to. */
+  modelPng?: Blob;
   notice?: string;
   timings?: CutoutOutput['timings'];
   /** Opened from Recent rather than made now. */
@@ -94,6 +97,8 @@ export const ENGINE_IDLE_RELEASE_MS = 45_000;
 export interface EditorDeps {
   cutoutEngine?: EngineClient;
   renderEngine?: EngineClient;
+  /** The worker that holds a cutout being brushed. */
+  matteEngine?: EngineClient;
   /** Where the model choice is kept between visits (localStorage in the browser). */
   settings?: SettingsStorage;
   /** Download size of each model, ONNX Runtime included (the build's measurement). */
@@ -102,6 +107,8 @@ export interface EditorDeps {
   save?: (blob: Blob, fileName: string) => void;
   /** Told of every new finished cutout (on-device or paid), e.g. to keep it in Recent. */
   onFinished?: (result: Result) => void;
+  /** Told when hand edits of a cutout are saved at full resolution. */
+  onEdited?: (result: Result) => void;
 }
 
 /** A cutout kept on this device, to be opened again with its finishing choices. */
@@ -111,6 +118,8 @@ export interface ReopenInput {
   watermarked?: boolean;
   photo: Blob;
   cutout: Blob;
+  /** The cutout before hand edits, when `cutout` has some. */
+  modelCutout?: Blob;
   width: number;
   height: number;
   finish: FinishChoices & { exportType: ExportType; quality: number };
@@ -141,6 +150,8 @@ export function createEditor(deps: EditorDeps) {
   const cutoutEngine = deps.cutoutEngine ?? new EngineClient(undefined, { idleReleaseMs: ENGINE_IDLE_RELEASE_MS });
   // A second worker for exports, so encoding a download never waits behind a running cutout.
   const renderEngine = deps.renderEngine ?? new EngineClient();
+  // A third for the cutout being brushed: it holds the full-resolution pixels while the person edits.
+  const matteEngine = deps.matteEngine ?? new EngineClient();
   const save = deps.save ?? saveWithLink;
   const model = persistedChoice<ModelChoice>(deps.settings ?? localStorage, MODEL_SETTING, MODEL_CHOICES, 'medium');
 
@@ -183,6 +194,38 @@ export function createEditor(deps: EditorDeps) {
   };
   let nextJobId = 1;
   let running: AbortController | undefined;
+
+  /** Replaces parts of the finished result `id`, if it is still the one on screen. */
+  function changeShown(id: number, change: Partial<Result>): Result | undefined {
+    const current = phase();
+    if (current.kind !== 'done' || current.result.id !== id) return undefined;
+    const next = { ...current.result, ...change };
+    setPhase({ kind: 'done', result: next });
+    if (change.preview && change.preview !== current.result.preview) current.result.preview.close();
+    return next;
+  }
+
+  const matte = createMatteEditing({
+    engine: matteEngine,
+    shown: () => {
+      const current = phase();
+      if (current.kind !== 'done' || !current.result.png) return undefined;
+      const { id, sourceFile, png, modelPng } = current.result;
+      return { id, photo: sourceFile, png, ...(modelPng ? { original: modelPng } : {}) };
+    },
+    showPreview: (id, preview) => {
+      if (!changeShown(id, { preview })) preview.close();
+    },
+    saveCutout: (id, png, original) => {
+      const saved = changeShown(id, { png, modelPng: original });
+      if (saved) deps.onEdited?.(saved);
+    },
+    fail: (text) => setState('message', { tone: 'error', text }),
+  });
+  // Another result on screen (a new photo, a paid cutout, one from Recent): its hand edits start afresh.
+  // (A memo: the phase changes with every edit of the same result, its id does not.)
+  const shownId = createMemo(() => result()?.id);
+  createEffect(on(shownId, () => matte.resultChanged(), { defer: true }));
 
   function releaseResult(result: Result | undefined): void {
     if (!result) return;
@@ -330,6 +373,7 @@ export function createEditor(deps: EditorDeps) {
       height: kept.height,
       pass: 'full',
       png: kept.cutout,
+      ...(kept.modelCutout ? { modelPng: kept.modelCutout } : {}),
       reopened: true,
     };
     setPhase({ kind: 'done', result });
@@ -413,6 +457,8 @@ export function createEditor(deps: EditorDeps) {
   );
 
   async function exportBlob(type: ExportType): Promise<Blob | undefined> {
+    // Edits still being brushed are encoded first: what is saved is what is on screen.
+    await matte.save();
     const current = result();
     if (!current?.png) return undefined;
     if (type === state.exportType) return finisher.take();
@@ -513,8 +559,10 @@ export function createEditor(deps: EditorDeps) {
 
   function dispose(): void {
     cancel();
+    matte.dispose();
     cutoutEngine.terminate();
     renderEngine.terminate();
+    matteEngine.terminate();
     releaseResult(result());
   }
 
@@ -530,6 +578,8 @@ export function createEditor(deps: EditorDeps) {
     reopen,
     cancel,
     runRemote,
+    /** Erase and restore by hand, undo, redo, reset. */
+    matte,
     download,
     copyToClipboard,
     canShareFiles,
@@ -541,6 +591,13 @@ export function createEditor(deps: EditorDeps) {
     setQuality,
     /** The finished file for the current choices: its size, its screen copy, whether it is being made. */
     finished: finisher,
+    /** The file Download would save now, with its name: what a drag out of the page carries. */
+    readyFile: (): { blob: Blob; name: string } | undefined => {
+      const shown = result();
+      const ready = finisher.current();
+      if (!shown?.png || !ready || job() !== undefined || matte.unsaved()) return undefined;
+      return { blob: ready.blob, name: cutoutFileName(shown.fileName, state.exportType) };
+    },
     /** Whether the page shows the cutout itself (over a colour or the checkerboard) rather than a rendered file. */
     showsCutoutOnly: () => showsOnlyTheCutout(state),
     setModel,

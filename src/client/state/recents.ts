@@ -85,7 +85,7 @@ export function createRecents(deps: RecentsDeps = {}) {
         savedAt: record.savedAt,
         width: record.width,
         height: record.height,
-        bytes: record.photo.size + record.cutout.size + record.thumbnail.size,
+        bytes: record.photo.size + record.cutout.size + (record.modelCutout?.size ?? 0) + record.thumbnail.size,
         thumbnailUrl: URL.createObjectURL(record.thumbnail),
       }));
       release(entries());
@@ -99,6 +99,8 @@ export function createRecents(deps: RecentsDeps = {}) {
   async function remember(input: RememberInput): Promise<string | undefined> {
     try {
       const id = newId();
+      // Drawn now: the screen copy is closed when an edit replaces it.
+      const thumbnail = thumbnailOf(input.preview);
       const record: RecentCutout = {
         id,
         savedAt: now(),
@@ -108,7 +110,7 @@ export function createRecents(deps: RecentsDeps = {}) {
         photoHash: await hashOf(input.photo),
         photo: input.photo,
         cutout: input.cutout,
-        thumbnail: await thumbnailOf(input.preview),
+        thumbnail: await thumbnail,
         width: input.width,
         height: input.height,
         finish: input.finish,
@@ -126,6 +128,18 @@ export function createRecents(deps: RecentsDeps = {}) {
   async function updateFinish(id: string, finish: RecentFinish): Promise<void> {
     try {
       await (await store()).updateFinish(id, finish);
+    } catch (error) {
+      setProblem(saveProblem(error));
+    }
+  }
+
+  /** Hand edits of a kept cutout: the edited cutout, the one it started from, and a new thumbnail. */
+  async function updateCutout(id: string, change: { cutout: Blob; modelCutout: Blob; preview: ImageBitmap }): Promise<void> {
+    try {
+      // Drawn now: the screen copy is closed when the next edit replaces it.
+      const thumbnail = thumbnailOf(change.preview);
+      await (await store()).updateCutout(id, { cutout: change.cutout, modelCutout: change.modelCutout, thumbnail: await thumbnail });
+      await refresh();
     } catch (error) {
       setProblem(saveProblem(error));
     }
@@ -166,6 +180,7 @@ export function createRecents(deps: RecentsDeps = {}) {
     refresh,
     remember,
     updateFinish,
+    updateCutout,
     remove,
     clear,
     load,

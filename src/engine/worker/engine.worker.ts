@@ -7,6 +7,7 @@ import type { EngineRequest, EngineResponse } from '../protocol.ts';
 import { ingestResult } from './ingest.ts';
 import { FailureError, runCutout } from './pipeline.ts';
 import { renderExport } from './render.ts';
+import { createMatteSessions } from './matte.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -23,6 +24,8 @@ function describeFailure(error: unknown): CutoutFailure {
   return internalFailure(error instanceof Error ? error.message : String(error));
 }
 
+const mattes = createMatteSessions();
+
 self.addEventListener('message', (event: MessageEvent<EngineRequest>) => {
   const request = event.data;
   const fail = (error: unknown) => post({ id: request.id, kind: 'failure', failure: describeFailure(error) });
@@ -38,6 +41,21 @@ self.addEventListener('message', (event: MessageEvent<EngineRequest>) => {
       break;
     case 'ingest':
       ingestResult(request.input).then((output) => post({ id: request.id, kind: 'result', output }, [output.preview]), fail);
+      break;
+    case 'matteOpen':
+      mattes.open(request.input).then((output) => post({ id: request.id, kind: 'result', output }), fail);
+      break;
+    case 'matteEdit':
+      mattes
+        .edit(request.input.session, request.input.action)
+        .then((output) => post({ id: request.id, kind: 'result', output }, [output.preview]), fail);
+      break;
+    case 'matteEncode':
+      mattes.encode(request.input.session).then((output) => post({ id: request.id, kind: 'result', output }), fail);
+      break;
+    case 'matteClose':
+      mattes.close(request.input.session);
+      post({ id: request.id, kind: 'result', output: null });
       break;
   }
 });
