@@ -259,7 +259,29 @@ test('finishing: a square with a contact shadow on the blurred photo is shown as
   await expect(page.getByTestId('compare-stage')).toBeVisible();
 });
 
-test('Recent: a cutout survives a reload and reopens with its edits, offline too; one can be deleted', async () => {
+/** Alpha of the plain PNG download at a point given as a share of the photo's width and height. */
+async function downloadedAlphaAt(share: { x: number; y: number }): Promise<number> {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
+  const png = readPng(readFileSync(await file.path()));
+  return png.data[(Math.floor(png.height * share.y) * png.width + Math.floor(png.width * share.x)) * 4 + 3] ?? -1;
+}
+
+test('Recent: a cutout survives a reload and reopens with its edits (hand edits too), offline too; one can be deleted', async () => {
+  // A hand edit first: the apple's middle erased (the brushing screen is checked on every look too).
+  const middle = { x: 0.5, y: 0.5 };
+  expect(await downloadedAlphaAt(middle)).toBe(255);
+  await page.getByText('Erase', { exact: true }).click();
+  await captureAll('brushing');
+  const canvas = await page.getByTestId('cutout').boundingBox();
+  if (!canvas) throw new Error('no cutout on screen');
+  await page.mouse.move(canvas.x + canvas.width * 0.45, canvas.y + canvas.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(canvas.x + canvas.width * 0.55, canvas.y + canvas.height * 0.5, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('matte-status')).toHaveText('1 edit can be undone.');
+  expect(await downloadedAlphaAt(middle)).toBe(0);
+  await page.getByText('Compare', { exact: true }).click();
+
   await page.getByTestId('frame-aspect').selectOption('1:1');
   await expect(page.getByTestId('file-size')).toContainText('The file:');
   await page.reload();
@@ -275,6 +297,12 @@ test('Recent: a cutout survives a reload and reopens with its edits, offline too
   const [square] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download PNG' }).click()]);
   const png = readPng(readFileSync(await square.path()));
   expect(png.width).toBe(png.height);
+  // The hand edit came back with it, and Reset still goes back to the model's cutout.
+  await page.getByTestId('frame-aspect').selectOption('photo');
+  expect(await downloadedAlphaAt(middle)).toBe(0);
+  await page.getByTestId('reset-matte').click();
+  await expect(page.getByTestId('matte-status')).toHaveText('1 edit can be undone.');
+  expect(await downloadedAlphaAt(middle)).toBe(255);
 
   // Offline: the kept photo and cutout come from this device.
   await context.setOffline(true);
