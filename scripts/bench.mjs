@@ -4,6 +4,7 @@
  * bench/bench.spec.ts (its own Playwright config, never part of `npm test`). Prints the table and
  * writes bench/results.json and the table in BENCH.md.
  * BENCH_RUNS (default 5) and BENCH_SIZES (default "1,12,24", megapixels) shorten a quick check.
+ * Brushing by hand is timed after it (BENCH_BRUSH=0 skips it, BENCH_BRUSH_SIZES="12" picks sizes).
  * `npm run bench -- --soak` runs the soak instead: 20 cutouts in one tab, memory after each and 60 s after.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,5 +21,6 @@ function step(command, args) {
 
 step('npx', ['vite', 'build', '--logLevel', 'warn']);
 step('npx', ['vite', 'build', '-c', 'bench/vite.bench.config.ts']);
-const spec = process.argv.includes('--soak') ? 'bench/soak.spec.ts' : 'bench/bench.spec.ts';
-step('npx', ['playwright', 'test', '-c', 'bench/playwright.bench.config.ts', spec]);
+// The cutout bench, then brushing by hand (bench/brush-bench.spec.ts); or the soak alone.
+const specs = process.argv.includes('--soak') ? ['bench/soak.spec.ts'] : ['bench/bench.spec.ts', 'bench/brush-bench.spec.ts'];
+step('npx', ['playwright', 'test', '-c', 'bench/playwright.bench.config.ts', ...specs]);

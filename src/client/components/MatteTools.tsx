@@ -113,7 +113,14 @@ export function MatteTools() {
           Reset
         </button>
       </div>
-      <p class="hint" data-testid="matte-status" aria-live="polite">
+      <p
+        class="hint"
+        data-testid="matte-status"
+        aria-live="polite"
+        data-steps={history().steps}
+        data-history-bytes={history().bytes}
+        data-apply-ms={matte.lastApplyMs()?.toFixed(0)}
+      >
         {matte.working()
           ? 'Opening the cutout for editing…'
           : matte.unsaved()

@@ -54,7 +54,7 @@ const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 function setup(shown: EditableCutout | undefined = { id: 1, photo: new Blob(['photo']), png: new Blob(['model']) }) {
   const worker = new MatteWorker();
-  let current = shown;
+  let current: EditableCutout | undefined = shown;
   const previews: ImageBitmap[] = [];
   const saved: Array<{ id: number; png: Blob; original: Blob }> = [];
   const failures: string[] = [];
