@@ -31,10 +31,11 @@ export function MatteTools() {
       const key = event.key.toLowerCase();
       if (command && key === 'z') {
         event.preventDefault();
-        void (event.shiftKey ? matte.redo() : matte.undo());
+        if (event.shiftKey) editor.redo();
+        else editor.undo();
       } else if (command && key === 'y') {
         event.preventDefault();
-        void matte.redo();
+        editor.redo();
       } else if (!command && !event.altKey && (event.key === '[' || event.key === ']')) {
         event.preventDefault();
         matte.setBrushSize(matte.brushSize() * (event.key === ']' ? 1.25 : 0.8));
@@ -95,8 +96,8 @@ export function MatteTools() {
           type="button"
           data-testid="undo"
           aria-keyshortcuts="Control+Z Meta+Z"
-          disabled={!history().canUndo}
-          onClick={() => void matte.undo()}
+          disabled={!editor.canUndo()}
+          onClick={() => editor.undo()}
         >
           Undo
         </button>
@@ -104,8 +105,8 @@ export function MatteTools() {
           type="button"
           data-testid="redo"
           aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
-          disabled={!history().canRedo}
-          onClick={() => void matte.redo()}
+          disabled={!editor.canRedo()}
+          onClick={() => editor.redo()}
         >
           Redo
         </button>

@@ -17,6 +17,7 @@ import { createFinisher, decodeScaled } from './finish.ts';
 import { cutoutFileName, type ExportType } from '../../shared/format.ts';
 import { saveWithLink } from './save-file.ts';
 import { createMatteEditing } from './matte.ts';
+import { createUndoLog } from './undo-log.ts';
 
 export type JobStage = 'decode' | 'download' | 'inference' | 'compose' | 'encode' | 'remote';
 
@@ -111,6 +112,9 @@ export interface EditorDeps {
   onEdited?: (result: Result) => void;
 }
 
+/** The finishing choices and the format: what an Undo of a finishing change puts back. */
+export type FinishState = FinishChoices & { exportType: ExportType; quality: number };
+
 /** A cutout kept on this device, to be opened again with its finishing choices. */
 export interface ReopenInput {
   fileName: string;
@@ -122,7 +126,7 @@ export interface ReopenInput {
   modelCutout?: Blob;
   width: number;
   height: number;
-  finish: FinishChoices & { exportType: ExportType; quality: number };
+  finish: FinishState;
 }
 
 /** The words for a failure: engine and provider errors carry a message written for people. */
@@ -221,11 +225,98 @@ export function createEditor(deps: EditorDeps) {
       if (saved) deps.onEdited?.(saved);
     },
     fail: (text) => setState('message', { tone: 'error', text }),
+    onEdit: (steps) => {
+      flushFinishEdit();
+      undoLog.record({ kind: 'matte' });
+      undoLog.keepMatteSteps(steps);
+    },
   });
+
+  // One Undo/Redo for hand edits and finishing choices alike. A change of the finishing choices is
+  // recorded once the person pauses (a slider's drag is one edit, not fifty).
+  const undoLog = createUndoLog<FinishState>();
+  const images = new WeakMap<Blob, number>();
+  let imageCount = 0;
+  const finishStateKey = (choices: FinishState): string => {
+    const background = choices.background;
+    if (background.kind !== 'image') return JSON.stringify(choices);
+    if (!images.has(background.image)) images.set(background.image, ++imageCount);
+    return JSON.stringify({ ...choices, background: { kind: 'image', image: images.get(background.image) } });
+  };
+  /** A copy of the choices now (the store's own objects change in place when a choice is reconciled). */
+  const finishState = (): FinishState => ({
+    background: { ...unwrap(state.background) },
+    frame: structuredClone(unwrap(state.frame)),
+    shadow: { ...unwrap(state.shadow) },
+    exportType: state.exportType,
+    quality: state.quality,
+  });
+  /** The finishing choices as last recorded (or set by undo, redo or reopening): changes are measured from them. */
+  let committedFinish = finishState();
+  let finishTimer: ReturnType<typeof setTimeout> | undefined;
+  function flushFinishEdit(): void {
+    if (finishTimer === undefined) return;
+    clearTimeout(finishTimer);
+    finishTimer = undefined;
+    const now = finishState();
+    if (finishStateKey(now) === finishStateKey(committedFinish)) return;
+    undoLog.record({ kind: 'finish', before: committedFinish, after: now });
+    committedFinish = now;
+  }
+  createEffect(
+    on(
+      // Read through the store (unwrap would not track the choices).
+      () =>
+        finishStateKey({
+          background: state.background,
+          frame: state.frame,
+          shadow: state.shadow,
+          exportType: state.exportType,
+          quality: state.quality,
+        }),
+      (key) => {
+        if (key === finishStateKey(committedFinish) || !result()) return;
+        if (finishTimer !== undefined) clearTimeout(finishTimer);
+        finishTimer = setTimeout(flushFinishEdit, 500);
+      },
+      { defer: true },
+    ),
+  );
+  function applyFinish(choices: FinishState): void {
+    committedFinish = choices;
+    setBackground(choices.background);
+    setFrame(choices.frame);
+    setShadow(choices.shadow);
+    setState({ exportType: choices.exportType, quality: choices.quality });
+  }
+  function undo(): void {
+    flushFinishEdit();
+    const entry = undoLog.undo();
+    if (entry?.kind === 'matte') void matte.undo();
+    else if (entry) applyFinish(entry.before);
+  }
+  function redo(): void {
+    flushFinishEdit();
+    const entry = undoLog.redo();
+    if (entry?.kind === 'matte') void matte.redo();
+    else if (entry) applyFinish(entry.after);
+  }
   // Another result on screen (a new photo, a paid cutout, one from Recent): its hand edits start afresh.
   // (A memo: the phase changes with every edit of the same result, its id does not.)
   const shownId = createMemo(() => result()?.id);
-  createEffect(on(shownId, () => matte.resultChanged(), { defer: true }));
+  createEffect(
+    on(
+      shownId,
+      () => {
+        matte.resultChanged();
+        if (finishTimer !== undefined) clearTimeout(finishTimer);
+        finishTimer = undefined;
+        undoLog.clear();
+        committedFinish = finishState();
+      },
+      { defer: true },
+    ),
+  );
 
   function releaseResult(result: Result | undefined): void {
     if (!result) return;
@@ -378,10 +469,8 @@ export function createEditor(deps: EditorDeps) {
     };
     setPhase({ kind: 'done', result });
     if (previous) releaseResult(previous);
-    setBackground(kept.finish.background);
-    setFrame(kept.finish.frame);
-    setShadow(kept.finish.shadow);
-    setState({ exportType: kept.finish.exportType, quality: kept.finish.quality });
+    // The kept choices are where this result starts, not an edit to undo.
+    applyFinish(kept.finish);
     setState('message', { tone: 'notice', text: `Opened “${kept.fileName}” from Recent, with its settings.` });
     return true;
   }
@@ -578,8 +667,13 @@ export function createEditor(deps: EditorDeps) {
     reopen,
     cancel,
     runRemote,
-    /** Erase and restore by hand, undo, redo, reset. */
+    /** Erase and restore by hand, reset. */
     matte,
+    /** One Undo and Redo for hand edits and finishing choices. */
+    undo,
+    redo,
+    canUndo: undoLog.canUndo,
+    canRedo: undoLog.canRedo,
     download,
     copyToClipboard,
     canShareFiles,

@@ -32,6 +32,8 @@ export interface MatteDeps {
   /** The edited cutout of result `id` as a full-resolution PNG, with the cutout it started from. */
   saveCutout: (id: number, png: Blob, original: Blob) => void;
   fail: (text: string) => void;
+  /** A new hand edit changed the matte (a stroke or Reset); the worker now keeps `steps` that can be undone. */
+  onEdit?: (steps: number) => void;
   previewSide?: number;
   /** How long after the last edit the full-resolution PNG is encoded. */
   saveDelayMs?: number;
@@ -122,7 +124,7 @@ export function createMatteEditing(deps: MatteDeps) {
     });
   }
 
-  function run(action: (target: { original: Blob }) => MatteAction): Promise<void> {
+  function run(action: (target: { original: Blob }) => MatteAction, isNewEdit = false): Promise<void> {
     return enqueue(async () => {
       let target;
       let result: MatteEdited;
@@ -150,6 +152,7 @@ export function createMatteEditing(deps: MatteDeps) {
         return;
       }
       deps.showPreview(target.resultId, result.preview);
+      if (isNewEdit) deps.onEdit?.(result.history.steps);
       setUnsaved(true);
       scheduleSave();
     });
@@ -175,10 +178,11 @@ export function createMatteEditing(deps: MatteDeps) {
     lastApplyMs,
     /** Whether Reset has something to go back to: edits in the history, or a cutout saved with edits. */
     canReset: (): boolean => history().canUndo || deps.shown()?.original !== undefined,
-    stroke: (stroke: BrushStroke) => run(() => ({ kind: 'stroke', stroke })),
+    stroke: (stroke: BrushStroke) => run(() => ({ kind: 'stroke', stroke }), true),
+    /** Takes back the last hand edit (the editor's one Undo decides when: see undo-log.ts). */
     undo: () => run(() => ({ kind: 'undo' })),
     redo: () => run(() => ({ kind: 'redo' })),
-    reset: () => run((target) => ({ kind: 'reset', to: target.original })),
+    reset: () => run((target) => ({ kind: 'reset', to: target.original }), true),
     save,
     /** The result on screen changed (a new photo, a paid cutout, one from Recent): its edits start afresh. */
     resultChanged(): void {

@@ -199,6 +199,46 @@ describe('editor job runner', () => {
   });
 });
 
+describe('one Undo for finishing choices', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('undoes and redoes a change of background or frame once the person paused; a new photo starts afresh', async () => {
+    const { editor, cutout } = setup();
+    const done = editor.startCutout(file());
+    cutout().preview();
+    cutout().finish();
+    await done;
+    expect(editor.canUndo()).toBe(false);
+    editor.setBackground({ kind: 'color', color: '#ff0000' });
+    editor.setBackground({ kind: 'color', color: '#00ff00' }); // one edit: no pause between
+    await sleep(600);
+    expect(editor.canUndo()).toBe(true);
+    editor.setFrame({ aspect: '1:1', margin: { value: 5, unit: '%' }, align: 'bottom' });
+    editor.undo(); // the frame change, not yet recorded, is recorded and taken back at once
+    expect(editor.state.frame.aspect).toBe('photo');
+    editor.undo();
+    expect(editor.state.background).toEqual({ kind: 'transparent' });
+    expect(editor.canUndo()).toBe(false);
+    editor.redo();
+    expect(editor.state.background).toEqual({ kind: 'color', color: '#00ff00' });
+    editor.redo();
+    expect(editor.state.frame).toMatchObject({ aspect: '1:1', align: 'bottom' });
+    expect(editor.canRedo()).toBe(false);
+    // Undo itself records nothing.
+    await sleep(600);
+    expect(editor.canRedo()).toBe(false);
+    editor.undo();
+    expect(editor.canRedo()).toBe(true);
+
+    const next = editor.startCutout(file('second.png'));
+    cutout().preview();
+    cutout().finish();
+    await next;
+    expect(editor.canUndo()).toBe(false);
+    expect(editor.canRedo()).toBe(false);
+  });
+});
+
 describe('model choice', () => {
   it('is kept between visits, and an unknown stored value falls back to medium', () => {
     const settings = memoryStorage({ 'cutwise.model': 'small' });

@@ -6,6 +6,7 @@
 import { createRoot } from 'solid-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMatteEditing, type EditableCutout } from '../../../src/client/state/matte.ts';
+import { createUndoLog } from '../../../src/client/state/undo-log.ts';
 import { EngineClient } from '../../../src/engine/client/engine-client.ts';
 import type { EngineRequest, EngineResponse, MatteEdited } from '../../../src/engine/protocol.ts';
 import type { BrushStroke } from '../../../src/shared/image/matte-edit.ts';
@@ -138,5 +139,30 @@ describe('hand edits (main thread)', () => {
     show(undefined);
     await matte.stroke(stroke);
     expect(methods()).toEqual([]);
+  });
+});
+
+describe('undo log', () => {
+  it('keeps the order of hand edits and finishing changes, and never more hand edits than the worker keeps', () => {
+    createRoot((dispose) => {
+      const log = createUndoLog<string>(5);
+      log.record({ kind: 'finish', before: 'a', after: 'b' });
+      log.record({ kind: 'matte' });
+      log.record({ kind: 'matte' });
+      log.record({ kind: 'finish', before: 'b', after: 'c' });
+      // The worker kept only the newest hand edit: the older one, and what came before it, are gone.
+      log.keepMatteSteps(1);
+      expect(log.undo()).toEqual({ kind: 'finish', before: 'b', after: 'c' });
+      expect(log.undo()).toEqual({ kind: 'matte' });
+      expect(log.undo()).toBeUndefined();
+      expect(log.redo()).toEqual({ kind: 'matte' });
+      log.record({ kind: 'matte' });
+      expect(log.canRedo()).toBe(false);
+      for (let i = 0; i < 10; i++) log.record({ kind: 'finish', before: `${i}`, after: `${i + 1}` });
+      let count = 0;
+      while (log.undo()) count++;
+      expect(count).toBe(5);
+      dispose();
+    });
   });
 });
