@@ -155,18 +155,21 @@ export function CompareView(props: { result: Result }) {
     if (!ended) return;
     const tool = matte.tool();
     if (tool === 'compare') return;
-    void matte.stroke({ mode: tool, smart: matte.smart(), radius: ended.radius, hardness: 0.6, points: ended.points });
+    // The worker's screen copy replaces the sketch; a stroke that changed nothing leaves the one there was.
+    void matte.stroke({ mode: tool, smart: matte.smart(), radius: ended.radius, hardness: 0.6, points: ended.points }).then(redraw);
+  };
+  /** Draws the result's screen copy again, over any sketch. */
+  const redraw = (): void => {
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context || stroke) return;
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(props.result.preview, 0, 0);
   };
   /** A second finger means a pinch: the stroke begun by the first is dropped, and its sketch with it. */
   const dropStroke = (): void => {
     if (!stroke) return;
     stroke = undefined;
-    const preview = props.result.preview;
-    const context = canvas?.getContext('2d');
-    if (canvas && context) {
-      context.clearRect(0, 0, canvas.width, canvas.height);
-      context.drawImage(preview, 0, 0);
-    }
+    redraw();
   };
   const moveRing = (event: PointerEvent): void => {
     if (!stage || !brushing() || event.pointerType === 'touch') return setRing(undefined);
