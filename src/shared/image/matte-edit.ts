@@ -1,9 +1,7 @@
 /**
  * Brushing the matte by hand (issue 16): erase what the model kept, restore what it dropped. A
  * stroke is a path of points in the photo's own pixels with a radius and a soft rim; it is applied to
- * the full-resolution cutout inside its bounding rectangle only, and the edge colours of the pixels it
- * touched are estimated again from the photo (the same colour decontamination as the cutout's), so a
- * restored strand of hair does not bring the old background's colour back with it.
+ * the full-resolution cutout inside its bounding rectangle only.
  *
  * "Smart" strokes follow the photo's own edges, as a background eraser does: the colour where the
  * stroke starts is what the person points at (the target), the most different colour under the brush
@@ -13,9 +11,16 @@
  * at the edge is moved part-way, so edges stay soft instead of becoming a hard painted blob.
  * Where the brush covers one colour only, a smart stroke acts as a plain one.
  *
+ * The colours of the touched pixels are worked out again locally (colour decontamination): the same
+ * two-colour model says how much of each smart-stroked pixel is the other colour, which is taken out
+ * (I = s·T + (1 − s)·K solved for the part that stays), so a strand kept by a smart erase loses the sky
+ * mixed into it, and one brought back by a smart restore does not bring the old background with it. A
+ * plain erase keeps each pixel's colour (a colour does not change by being erased); a plain restore adds
+ * the photo's colour, weighted by the alpha it adds. Running the cutout's own estimator (foreground.ts)
+ * over the stroke instead cost ~300 ms more per stroke at 12 MP and reaches past the stroke.
+ *
  * Pure; runs anywhere (the engine worker applies strokes; tests run it in Node).
  */
-import { estimateForeground } from './foreground.ts';
 import type { Rect, Size } from './finish.ts';
 
 export interface BrushPoint {
@@ -37,8 +42,8 @@ export interface BrushStroke {
 /** Smart strokes act as plain ones when the two colours under the brush are closer than this (0–255 RGB distance). */
 const SMART_MIN_CONTRAST = 24;
 
-/** Pixels around the stroke the colour estimation reads (its windows' reach), beyond the stroke's own rectangle. */
-const COLOUR_APRON = 16;
+/** Below this share a pixel holds too little of a colour to solve for it; its colour is kept. */
+const MIN_UNMIX_SHARE = 0.05;
 
 /** The pixels a stroke can touch, clipped to the image; undefined when it lies outside it. */
 export function strokeRect(stroke: BrushStroke, size: Size): Rect | undefined {
@@ -62,9 +67,12 @@ export function strokeRect(stroke: BrushStroke, size: Size): Rect | undefined {
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
-/** Drops points closer than a quarter of the radius to the last kept one: the path's shape stays, the work shrinks. */
+/**
+ * Drops points closer than half the radius to the last kept one: coverage is the distance to the
+ * segments between points, so fewer points leave no gaps, and each pixel is visited by fewer segments.
+ */
 export function simplifyPath(points: readonly BrushPoint[], radius: number): BrushPoint[] {
-  const spacing = Math.max(0.5, radius / 4);
+  const spacing = Math.max(0.5, radius / 2);
   const kept: BrushPoint[] = [];
   for (const point of points) {
     const last = kept[kept.length - 1];
@@ -82,6 +90,7 @@ export function simplifyPath(points: readonly BrushPoint[], radius: number): Bru
 export function strokeCoverage(stroke: BrushStroke, rect: Rect): Float32Array {
   const coverage = new Float32Array(rect.width * rect.height);
   const radius = stroke.radius;
+  const radiusSquared = radius * radius;
   const core = Math.min(1, Math.max(0, stroke.hardness)) * radius;
   const fade = Math.max(1e-6, radius - core);
   const points = simplifyPath(stroke.points, radius);
@@ -100,8 +109,11 @@ export function strokeCoverage(stroke: BrushStroke, rect: Rect): Float32Array {
       for (let x = xs; x < xe; x++) {
         const px = x + 0.5;
         const t = lengthSquared > 0 ? Math.min(1, Math.max(0, ((px - from.x) * dx + (py - from.y) * dy) / lengthSquared)) : 0;
-        const distance = Math.hypot(px - (from.x + t * dx), py - (from.y + t * dy));
-        if (distance >= radius) continue;
+        const ox = px - (from.x + t * dx);
+        const oy = py - (from.y + t * dy);
+        const squared = ox * ox + oy * oy;
+        if (squared >= radiusSquared) continue;
+        const distance = Math.sqrt(squared);
         const u = distance <= core ? 1 : 1 - (distance - core) / fade;
         // Smoothstep: no visible ring where the fade begins.
         const value = u * u * (3 - 2 * u);
@@ -113,7 +125,7 @@ export function strokeCoverage(stroke: BrushStroke, rect: Rect): Float32Array {
   return coverage;
 }
 
-type Rgb = [number, number, number];
+export type Rgb = [number, number, number];
 
 function photoColour(photo: Uint8ClampedArray, index: number): Rgb {
   return [photo[index * 4]!, photo[index * 4 + 1]!, photo[index * 4 + 2]!];
@@ -140,6 +152,14 @@ function startColour(photo: Uint8ClampedArray, size: Size, stroke: BrushStroke):
   return [sum[0] / count, sum[1] / count, sum[2] / count];
 }
 
+/** A smart stroke's two colours and how much of the target each covered pixel holds. */
+export interface SmartShare {
+  /** 0–1 per pixel of the stroke's rectangle. */
+  share: Float32Array;
+  target: Rgb;
+  keep: Rgb;
+}
+
 /**
  * For a smart stroke, how much of each covered pixel of `rect` belongs to the colour the stroke points
  * at (0–1): the projection of its colour on the line from the colour to keep to the target colour.
@@ -151,7 +171,7 @@ export function smartShare(
   rect: Rect,
   coverage: Float32Array,
   stroke: BrushStroke,
-): Float32Array | undefined {
+): SmartShare | undefined {
   const target = startColour(photo, size, stroke);
   const indices: number[] = [];
   let farthest = target;
@@ -198,7 +218,7 @@ export function smartShare(
       share[at] = Math.min(1, Math.max(0, along));
     }
   }
-  return share;
+  return { share, target, keep };
 }
 
 /** A rectangle of RGBA pixels cut out of a larger image. */
@@ -223,13 +243,6 @@ export function writePatch(rgba: Uint8ClampedArray, size: Size, patch: Patch): v
   }
 }
 
-/** The same rectangle grown by `by` pixels on every side, clipped to the image. */
-function grow(rect: Rect, by: number, size: Size): Rect {
-  const x = Math.max(0, rect.x - by);
-  const y = Math.max(0, rect.y - by);
-  return { x, y, width: Math.min(size.width, rect.x + rect.width + by) - x, height: Math.min(size.height, rect.y + rect.height + by) - y };
-}
-
 /**
  * Applies a stroke to the straight-alpha RGBA `cutout` in place, with `photo` (same size, the picked
  * photo's pixels) as the source of restored colours. Returns the pixels of the touched rectangle as
@@ -244,52 +257,41 @@ export function applyStroke(
   const rect = strokeRect(stroke, size);
   if (!rect) return undefined;
   const coverage = strokeCoverage(stroke, rect);
-  const share = stroke.smart ? smartShare(photo, size, rect, coverage, stroke) : undefined;
+  const smart = stroke.smart ? smartShare(photo, size, rect, coverage, stroke) : undefined;
   const before = readPatch(cutout, size, rect);
-
-  // New alpha where the brush reaches; the colours are worked out below, from the photo.
-  const alpha = new Uint8ClampedArray(rect.width * rect.height);
   let changed = false;
   for (let y = 0; y < rect.height; y++) {
     for (let x = 0; x < rect.width; x++) {
       const at = y * rect.width + x;
-      const old = before.pixels[at * 4 + 3]!;
-      const strength = coverage[at]! * (share ? share[at]! : 1);
-      const next = stroke.mode === 'erase' ? old * (1 - strength) : old + (255 - old) * strength;
-      alpha[at] = next;
-      if (alpha[at] !== old) changed = true;
+      const cover = coverage[at]!;
+      if (cover <= 0) continue;
+      const share = smart ? smart.share[at]! : 1;
+      const strength = cover * share;
+      const p = ((rect.y + y) * size.width + rect.x + x) * 4;
+      const old = cutout[p + 3]! / 255;
+      const next = stroke.mode === 'erase' ? old * (1 - strength) : old + (1 - old) * strength;
+      const byte = Math.round(next * 255);
+      if (byte === cutout[p + 3]) continue;
+      changed = true;
+      if (byte === 0) {
+        cutout.fill(0, p, p + 4);
+        continue;
+      }
+      for (let c = 0; c < 3; c++) {
+        const image = photo[p + c]!;
+        let colour: number;
+        if (stroke.mode === 'erase') {
+          // What stays of a smart-erased pixel is its part that is not the target colour.
+          colour = smart && share < 1 - MIN_UNMIX_SHARE ? (image - share * smart.target[c]!) / (1 - share) : cutout[p + c]!;
+        } else {
+          // What comes back is the photo's colour, or for a smart stroke its part that is not the kept colour.
+          const added = smart && share > MIN_UNMIX_SHARE ? (image - (1 - share) * smart.keep[c]!) / share : image;
+          colour = (old * cutout[p + c]! + (next - old) * added) / next;
+        }
+        cutout[p + c] = colour; // the clamped array rounds and clamps
+      }
+      cutout[p + 3] = byte;
     }
   }
-  if (!changed) return undefined;
-
-  // Edge colours again, from the photo and the new alpha, over the stroke and the windows around it.
-  const area = grow(rect, COLOUR_APRON, size);
-  const mixed = readPatch(photo, size, area);
-  for (let y = 0; y < area.height; y++) {
-    for (let x = 0; x < area.width; x++) {
-      const inside = x + area.x - rect.x;
-      const row = y + area.y - rect.y;
-      const at = (y * area.width + x) * 4 + 3;
-      const touched = inside >= 0 && inside < rect.width && row >= 0 && row < rect.height;
-      mixed.pixels[at] = touched ? alpha[row * rect.width + inside]! : cutout[((y + area.y) * size.width + x + area.x) * 4 + 3]!;
-    }
-  }
-  estimateForeground(mixed.pixels, area.width, area.height);
-
-  for (let y = 0; y < rect.height; y++) {
-    for (let x = 0; x < rect.width; x++) {
-      const at = y * rect.width + x;
-      if (coverage[at]! <= 0) continue;
-      const target = ((rect.y + y) * size.width + rect.x + x) * 4;
-      const source = ((y + rect.y - area.y) * area.width + x + rect.x - area.x) * 4;
-      const a = alpha[at]!;
-      // Alpha unchanged (a smart stroke left it, or it was already where the stroke takes it): so is its colour.
-      if (a === before.pixels[at * 4 + 3]) continue;
-      cutout[target] = a === 0 ? 0 : mixed.pixels[source]!;
-      cutout[target + 1] = a === 0 ? 0 : mixed.pixels[source + 1]!;
-      cutout[target + 2] = a === 0 ? 0 : mixed.pixels[source + 2]!;
-      cutout[target + 3] = a;
-    }
-  }
-  return { before, after: readPatch(cutout, size, rect) };
+  return changed ? { before, after: readPatch(cutout, size, rect) } : undefined;
 }

@@ -131,7 +131,7 @@ describe('applyStroke', () => {
     expect(rim).toBeLessThan(255);
   });
 
-  it('gives a soft erased edge colours estimated from the photo, not black', () => {
+  it("keeps the subject's own colour in a soft erased edge, not black", () => {
     const source = photo();
     const cutout = cutoutOf(source);
     applyStroke(cutout, source, size, stroke({ radius: 8, hardness: 0.2 }));
@@ -168,6 +168,23 @@ describe('applyStroke', () => {
     const plain = cutout.slice();
     applyStroke(plain, source, size, stroke({ radius: 6, hardness: 1, points: along }));
     expect(alphaAt(plain, 40, 17)).toBe(0);
+  });
+
+  it("smart: a pixel that mixes both colours keeps its share of the subject, in the subject's colour (the sky taken out)", () => {
+    const source = photo();
+    const cutout = cutoutOf(source);
+    // Half red, half green: a strand's edge against the background, which the model kept opaque as it looks.
+    const mixed = (14 * size.width + 40) * 4;
+    source.set([120, 105, 35, 255], mixed);
+    cutout.set([120, 105, 35, 255], mixed);
+    const along = Array.from({ length: 9 }, (_, i) => ({ x: 40 + (i - 4) * 2, y: 12 }));
+    applyStroke(cutout, source, size, stroke({ smart: true, radius: 6, hardness: 1, points: along }));
+    const [r, g, b, a] = cutout.subarray(mixed, mixed + 4);
+    expect(a).toBeGreaterThan(108);
+    expect(a).toBeLessThan(148);
+    expect(r).toBeGreaterThan(190);
+    expect(g).toBeLessThan(70);
+    expect(b).toBeLessThan(60);
   });
 
   it('smart over a single colour acts as a plain stroke', () => {
