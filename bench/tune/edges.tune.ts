@@ -9,13 +9,20 @@
  *
  * Run: npm run tune:edges   (EVAL_DEV_DIR overrides ../shared/eval-dev; TUNE_QUICK=1 scores only the
  * settings before issue 13 and the shipped ones; TUNE_FIT=squash fits the photo as the library does;
- * TUNE_SIDE=512 runs the model at another input size, as the quick pass does)
+ * TUNE_SIDE=512 runs the model at another input size, as the quick pass does; TUNE_SWEEP=blend sweeps the
+ * levels stretch against a mix of bilinear upsampling into the guided filter, per photo)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../src/shared/image/guided-filter.ts';
+import {
+  applyGuidedAlpha,
+  GUIDED_EPSILON,
+  GUIDED_RADIUS,
+  guidedCoefficients,
+  type GuidedCoefficients,
+} from '../../src/shared/image/guided-filter.ts';
 import { DEFAULT_FOREGROUND_OPTIONS, estimateForeground } from '../../src/shared/image/foreground.ts';
 import { MASK_CEILING, MASK_FLOOR } from '../../src/shared/image/mask.ts';
 import { MODEL_WEIGHTS_KEY, type ModelManifest } from '../../src/shared/model-manifest.ts';
@@ -133,11 +140,26 @@ async function maskOf(item: Item, run: () => Promise<ort.InferenceSession>): Pro
   return mask;
 }
 
+/**
+ * Mixes plain bilinear upsampling of `mask` into the guided result, in place: q = a·I + b is linear
+ * in (a, b), so (1 − w)·(a·I + b) + w·mask is the filter with a scaled by 1 − w and b moved towards
+ * the mask. `weight` 0 keeps the guided filter, 1 gives bilinear upsampling of the mask.
+ */
+function blendWithMask(coefficients: GuidedCoefficients, mask: Float32Array, weight: number): void {
+  const { a, b } = coefficients;
+  for (let i = 0; i < a.length; i++) {
+    a[i] = (1 - weight) * a[i]!;
+    b[i] = (1 - weight) * b[i]! + weight * mask[i]!;
+  }
+}
+
 interface Setting {
   floor: number;
   ceiling: number;
   radius: number;
   epsilon: number;
+  /** Share of plain bilinear upsampling mixed into the guided result (0: guided only, 1: bilinear only). */
+  blend?: number;
   /** undefined: no foreground estimation. */
   foreground?: { firstRadiusFraction: number; secondRadius: number };
 }
@@ -156,6 +178,7 @@ function cutout(item: Item, mask: Uint8ClampedArray, setting: Setting): Rgba {
       maskPlane[y * place.width + x] = mask[from]! / 255;
     }
   const coefficients = guidedCoefficients(guide, maskPlane, place.width, place.height, setting.radius, setting.epsilon);
+  if (setting.blend) blendWithMask(coefficients, maskPlane, setting.blend);
   const data = new Uint8ClampedArray(item.photo.data);
   applyGuidedAlpha(data, item.photo.width, item.photo.height, coefficients);
   for (let i = 3; i < data.length; i += 4) {
@@ -236,7 +259,19 @@ test('edge settings on eval-dev', async () => {
   // TUNE_QUICK=1: only those two, with and without the colour step.
   const quick = process.env.TUNE_QUICK === '1';
   const settings: Array<[string, Setting]> = [['before (no colour step)', before]];
-  if (quick) settings.push(['shipped, no colour step', { ...shipped, foreground: undefined }]);
+  if (process.env.TUNE_SWEEP === 'blend')
+    for (const [floor, ceiling] of [
+      [0, 255],
+      [4, 240],
+      [8, 232],
+      [16, 224],
+    ] as const)
+      for (const blend of [0, 0.25, 0.5, 0.75, 1])
+        settings.push([
+          `levels ${floor}/${ceiling} blend ${blend}`,
+          { floor, ceiling, radius: GUIDED_RADIUS, epsilon: GUIDED_EPSILON, blend },
+        ]);
+  else if (quick) settings.push(['shipped, no colour step', { ...shipped, foreground: undefined }]);
   else
     for (const [floor, ceiling] of [
       [4, 240],
@@ -263,6 +298,11 @@ test('edge settings on eval-dev', async () => {
     // Every image is scored on alpha; colours where the truth has them.
     for (const item of list) per.set(item.id, score(item, cutout(item, masks.get(item.id)!, setting)));
     rows.push({ name, setting, per });
+    if (process.env.TUNE_SWEEP)
+      console.log(
+        `  ${name}: ` +
+          photos.map((item) => `${item.id} ${per.get(item.id)!.iou.toFixed(3)}/${per.get(item.id)!.maeEdge.toFixed(4)}`).join(' '),
+      );
     const pick = (f: (s: Score) => number | undefined, set: Item[]) =>
       mean(set.flatMap((item) => (per.get(item.id) && f(per.get(item.id)!) !== undefined ? [f(per.get(item.id)!)!] : [])));
     console.log(
