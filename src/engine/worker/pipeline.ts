@@ -15,6 +15,7 @@ import {
 import { planWorkingSize } from '../../shared/image/limits.ts';
 import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../shared/image/guided-filter.ts';
 import { refineAlphaChannel } from '../../shared/image/mask.ts';
+import { keepConfidentParts } from '../../shared/image/mask-parts.ts';
 import { estimateForeground } from '../../shared/image/foreground.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import type { CutoutInput, CutoutOutput, CutoutProgress } from '../protocol.ts';
@@ -269,6 +270,8 @@ export async function runCutout(
     const fastFrame = frameOf(bitmap, FAST_SIDE, FAST_FIT);
     const fastRgba = modelInput(bitmap, fastFrame);
     const fastMask = await predictMask(fastRgba, input.model, fastFrame.width, fastFrame.height);
+    // A second, less certain object beside the subject (an out-of-focus boat, people on a beach) is dropped.
+    keepConfidentParts(fastMask, fastFrame.width, fastFrame.place);
     const fastPreview = await previewOf(bitmap, fastRgba, fastMask, fastFrame);
     const fastDone = performance.now();
     report({ stage: 'preview', preview: fastPreview, width: bitmap.width, height: bitmap.height, pass: 'fast' }, [fastPreview]);
@@ -278,6 +281,7 @@ export async function runCutout(
     const fullFrame = frameOf(bitmap, MODEL_SIDE, FULL_FIT);
     let rgba = modelInput(bitmap, fullFrame);
     let mask = await predictMask(rgba, input.model, fullFrame.width, fullFrame.height);
+    keepConfidentParts(mask, fullFrame.width, fullFrame.place);
     let frame = fullFrame;
     const fastShare = subjectShare(fastMask, fastFrame);
     let share = subjectShare(mask, fullFrame);
