@@ -113,23 +113,20 @@ export function keepConfidentParts(
   const { labels, parts } = maskParts(mask, width, region);
   const drop = partsToDrop(parts, region.width * region.height, options);
   if (drop.size === 0) return 0;
-  // Grow every part into the fringe (0 < value < SUBJECT_LEVEL), nearest part first.
-  const right = region.x + region.width;
-  const bottom = region.y + region.height;
-  let frontier: number[] = [];
-  for (let y = region.y; y < bottom; y++)
-    for (let x = region.x; x < right; x++) if (labels[y * width + x] !== 0) frontier.push(y * width + x);
-  while (frontier.length > 0) {
-    const next: number[] = [];
-    for (const index of frontier) {
-      forEachNeighbour(index, width, region, (neighbour) => {
-        if (labels[neighbour] === 0 && (mask[neighbour] ?? 0) > 0) {
-          labels[neighbour] = labels[index]!;
-          next.push(neighbour);
-        }
-      });
-    }
-    frontier = next;
+  // Grow every part into the fringe (0 < value < SUBJECT_LEVEL), nearest part first: one FIFO queue
+  // seeded with every part's pixels is a breadth-first growth from all of them at once.
+  const queue = new Int32Array(mask.length);
+  let tail = 0;
+  for (let y = region.y; y < region.y + region.height; y++)
+    for (let x = region.x; x < region.x + region.width; x++) if (labels[y * width + x] !== 0) queue[tail++] = y * width + x;
+  for (let head = 0; head < tail; head++) {
+    const index = queue[head]!;
+    forEachNeighbour(index, width, region, (neighbour) => {
+      if (labels[neighbour] === 0 && (mask[neighbour] ?? 0) > 0) {
+        labels[neighbour] = labels[index]!;
+        queue[tail++] = neighbour;
+      }
+    });
   }
   for (let i = 0; i < labels.length; i++) if (drop.has(labels[i]!)) mask[i] = 0;
   return drop.size;
