@@ -1,14 +1,16 @@
 /**
  * Tuning the edge post-processing on many images, not one (issue 13): the model runs once per image in
- * Node (onnxruntime-web's WASM build, the same fp16 IS-Net the app uses by default, letterboxed the
- * same way), its 1024² masks are cached in bench/tmp/masks, then every combination of the levels
+ * Node (onnxruntime-web's WASM build, the same fp16 IS-Net the app uses by default, fitted into the
+ * square the same way), its 1024² masks are cached in bench/tmp/masks, then every combination of the levels
  * stretch, the guided filter's radius and ε, and the foreground estimation's windows is applied with
  * the app's own pure functions and scored against the exact truth of eval-dev and the lemur.
  * Prints the table per setting (means) and per image for the best one. The figures that count are
  * the browser bench's (`npm run bench`); this only chooses what to measure there.
  *
  * Run: npm run tune:edges   (EVAL_DEV_DIR overrides ../shared/eval-dev; TUNE_QUICK=1 scores only the
- * settings before issue 13 and the shipped ones; TUNE_FIT=squash fits the photo as the library does;
+ * settings before issue 13 and the shipped ones; TUNE_FIT=squash fits the photo as the library does,
+ * TUNE_FIT=letterbox as the app did before the halfway fit, TUNE_STRETCH=0…1 anything between (default: the app's);
+ * TUNE_PICTURE=1 writes bench/edges-lemur.png;
  * TUNE_SIDE=512 runs the model at another input size, as the quick pass does; TUNE_SWEEP=blend sweeps the
  * levels stretch against a mix of bilinear upsampling into the guided filter, per photo)
  */
@@ -25,6 +27,7 @@ import {
 } from '../../src/shared/image/guided-filter.ts';
 import { DEFAULT_FOREGROUND_OPTIONS, estimateForeground } from '../../src/shared/image/foreground.ts';
 import { MASK_CEILING, MASK_FLOOR } from '../../src/shared/image/mask.ts';
+import { FULL_PASS_STRETCH, modelFrame } from '../../src/shared/image/model-frame.ts';
 import { MODEL_WEIGHTS_KEY, type ModelManifest } from '../../src/shared/model-manifest.ts';
 import {
   cutoutQuality,
@@ -44,7 +47,14 @@ const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
 /** The model's input side: 1024 (its own) or, with TUNE_SIDE, any multiple of 64 (the build makes the graph dynamic). */
 const SIDE = Number(process.env.TUNE_SIDE ?? 1024);
 if (!Number.isInteger(SIDE) || SIDE < 64 || SIDE % 64 !== 0) throw new Error(`TUNE_SIDE must be a multiple of 64, not ${SIDE}`);
-const MASKS = `${ROOT}bench/tmp/masks/${process.env.TUNE_FIT === 'squash' ? 'squash/' : ''}${SIDE === 1024 ? '' : `${SIDE}/`}`;
+/**
+ * How far the photo's short side is stretched towards the square (shared/image/model-frame.ts): 0 is
+ * letterbox, 1 squash (as the library does); default: the app's full pass.
+ */
+const STRETCH =
+  process.env.TUNE_FIT === 'squash' ? 1 : process.env.TUNE_FIT === 'letterbox' ? 0 : Number(process.env.TUNE_STRETCH ?? FULL_PASS_STRETCH);
+if (!(STRETCH >= 0 && STRETCH <= 1)) throw new Error(`TUNE_STRETCH must be between 0 and 1, not ${process.env.TUNE_STRETCH}`);
+const MASKS = `${ROOT}bench/tmp/masks/stretch-${STRETCH}/${SIDE}/`;
 
 interface Item {
   id: string;
@@ -86,18 +96,9 @@ function bilinear(image: Rgba, fx: number, fy: number, c: number): number {
   return (at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) + (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty;
 }
 
-/**
- * How the photo fills the model's square: the app's letterbox (aspect kept, centred, mid-grey padding,
- * pipeline.ts placementOf/modelInput) or, with TUNE_FIT=squash, stretched to the square as the library does.
- */
-const FIT = process.env.TUNE_FIT === 'squash' ? 'squash' : 'letterbox';
-
+/** Where the photo sits in the model's square: the app's own frame (pipeline.ts frameOf/modelInput). */
 function placement(photo: Rgba) {
-  if (FIT === 'squash') return { x: 0, y: 0, width: SIDE, height: SIDE };
-  const scale = SIDE / Math.max(photo.width, photo.height);
-  const width = Math.max(1, Math.round(photo.width * scale));
-  const height = Math.max(1, Math.round(photo.height * scale));
-  return { x: Math.floor((SIDE - width) / 2), y: Math.floor((SIDE - height) / 2), width, height };
+  return modelFrame(photo.width, photo.height, SIDE, STRETCH).place;
 }
 
 function modelInput(photo: Rgba, place: ReturnType<typeof placement>): Uint8ClampedArray {
@@ -346,8 +347,8 @@ test('edge settings on eval-dev', async () => {
     s
       ? `IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.coreOpaque * 100).toFixed(1)} %${s.colourEdge === undefined ? '' : ` colour ${s.colourEdge.toFixed(4)} shown ${s.colourShown!.toFixed(4)}`}`
       : '—';
-  // The picture shows what the app ships: the full pass's fit and size only.
-  if (FIT === 'letterbox' && SIDE === 1024) {
+  // TUNE_PICTURE=1 (with TUNE_FIT=letterbox, the fit of issue 13's before and after): BENCH.md's picture.
+  if (process.env.TUNE_PICTURE === '1') {
     const lemur = list.find((item) => item.id === 'lemur')!;
     const picture = `${ROOT}bench/edges-lemur.png`;
     writeFileSync(

@@ -33,6 +33,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
 const CACHE = `${ROOT}bench/tmp/views/`;
 const STRIDE = 64;
+/** For the 'between' fit: how far the short side is stretched from letterbox (0) to squash (1). */
+const STRETCH = Number(process.env.TUNE_STRETCH ?? 0.5);
 
 interface Item {
   id: string;
@@ -66,7 +68,7 @@ interface View {
   w: number;
   h: number;
   side: number;
-  fit: 'letterbox' | 'squash' | 'tight';
+  fit: 'letterbox' | 'squash' | 'tight' | 'between';
 }
 
 function inputSize(view: View): { width: number; height: number } {
@@ -79,8 +81,10 @@ function placementOf(view: View): MaskRegion {
   if (view.fit === 'squash') return { x: 0, y: 0, width: view.side, height: view.side };
   const { width: inputWidth, height: inputHeight } = inputSize(view);
   const scale = view.side / Math.max(view.w, view.h);
-  const width = Math.max(1, Math.round(view.w * scale));
-  const height = Math.max(1, Math.round(view.h * scale));
+  // between: the short side stretched part of the way (STRETCH) from the letterbox's to the square's.
+  const stretch = (length: number) => (view.fit === 'between' ? length * scale + STRETCH * (view.side - length * scale) : length * scale);
+  const width = Math.max(1, Math.round(stretch(view.w)));
+  const height = Math.max(1, Math.round(stretch(view.h)));
   return { x: Math.floor((inputWidth - width) / 2), y: Math.floor((inputHeight - height) / 2), width, height };
 }
 
@@ -112,7 +116,8 @@ const modelRuns = { count: 0, ms: 0 };
 
 /** The model's mask for a view (input-sized, 0–255), as the engine's predictMask computes it; cached. */
 async function viewMask(item: Item, view: View): Promise<Uint8Array> {
-  const path = `${CACHE}${item.id}-${view.fit}-${view.side}-${view.x}-${view.y}-${view.w}-${view.h}.bin`;
+  const fit = view.fit === 'between' ? `between${STRETCH === 0.5 ? '' : STRETCH}` : view.fit;
+  const path = `${CACHE}${item.id}-${fit}-${view.side}-${view.x}-${view.y}-${view.w}-${view.h}.bin`;
   if (existsSync(path)) return new Uint8Array(readFileSync(path));
   const { width, height } = inputSize(view);
   const place = placementOf(view);
@@ -225,6 +230,8 @@ const STRATEGIES: Record<string, (item: Item) => Promise<Float32Array>> = {
   letterbox: (item) => pass(item, whole(item, 1024, 'letterbox')),
   /** The library's fit. */
   squash: (item) => pass(item, whole(item, 1024, 'squash')),
+  /** Between letterbox and squash: the short side stretched TUNE_STRETCH (0.5) of the way to the square, the rest padded. */
+  between: (item) => pass(item, whole(item, 1024, 'between')),
   /** Letterbox without the padding beyond the next multiple of 64 (cheaper: 1024×704 for 3:2). */
   tight: (item) => pass(item, whole(item, 1024, 'tight')),
   /** The quick pass. */
