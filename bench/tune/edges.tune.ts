@@ -1,23 +1,33 @@
 /**
  * Tuning the edge post-processing on many images, not one (issue 13): the model runs once per image in
- * Node (onnxruntime-web's WASM build, the same fp16 IS-Net the app uses by default, letterboxed the
- * same way), its 1024² masks are cached in bench/tmp/masks, then every combination of the levels
+ * Node (onnxruntime-web's WASM build, the same fp16 IS-Net the app uses by default, fitted into the
+ * square the same way), its 1024² masks are cached in bench/tmp/masks, then every combination of the levels
  * stretch, the guided filter's radius and ε, and the foreground estimation's windows is applied with
  * the app's own pure functions and scored against the exact truth of eval-dev and the lemur.
  * Prints the table per setting (means) and per image for the best one. The figures that count are
  * the browser bench's (`npm run bench`); this only chooses what to measure there.
  *
  * Run: npm run tune:edges   (EVAL_DEV_DIR overrides ../shared/eval-dev; TUNE_QUICK=1 scores only the
- * settings before issue 13 and the shipped ones; TUNE_FIT=squash fits the photo as the library does;
- * TUNE_SIDE=512 runs the model at another input size, as the quick pass does)
+ * settings before issue 13 and the shipped ones; TUNE_FIT=squash fits the photo as the library does,
+ * TUNE_FIT=letterbox as the app did before the halfway fit, TUNE_STRETCH=0…1 anything between (default: the app's);
+ * TUNE_PICTURE=1 writes bench/edges-lemur.png;
+ * TUNE_SIDE=512 runs the model at another input size, as the quick pass does; TUNE_SWEEP=blend sweeps the
+ * levels stretch against a mix of bilinear upsampling into the guided filter, per photo)
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../src/shared/image/guided-filter.ts';
+import {
+  applyGuidedAlpha,
+  GUIDED_EPSILON,
+  GUIDED_RADIUS,
+  guidedCoefficients,
+  type GuidedCoefficients,
+} from '../../src/shared/image/guided-filter.ts';
 import { DEFAULT_FOREGROUND_OPTIONS, estimateForeground } from '../../src/shared/image/foreground.ts';
 import { MASK_CEILING, MASK_FLOOR } from '../../src/shared/image/mask.ts';
+import { FULL_PASS_STRETCH, modelFrame } from '../../src/shared/image/model-frame.ts';
 import { MODEL_WEIGHTS_KEY, type ModelManifest } from '../../src/shared/model-manifest.ts';
 import {
   cutoutQuality,
@@ -37,7 +47,14 @@ const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
 /** The model's input side: 1024 (its own) or, with TUNE_SIDE, any multiple of 64 (the build makes the graph dynamic). */
 const SIDE = Number(process.env.TUNE_SIDE ?? 1024);
 if (!Number.isInteger(SIDE) || SIDE < 64 || SIDE % 64 !== 0) throw new Error(`TUNE_SIDE must be a multiple of 64, not ${SIDE}`);
-const MASKS = `${ROOT}bench/tmp/masks/${process.env.TUNE_FIT === 'squash' ? 'squash/' : ''}${SIDE === 1024 ? '' : `${SIDE}/`}`;
+/**
+ * How far the photo's short side is stretched towards the square (shared/image/model-frame.ts): 0 is
+ * letterbox, 1 squash (as the library does); default: the app's full pass.
+ */
+const STRETCH =
+  process.env.TUNE_FIT === 'squash' ? 1 : process.env.TUNE_FIT === 'letterbox' ? 0 : Number(process.env.TUNE_STRETCH ?? FULL_PASS_STRETCH);
+if (!(STRETCH >= 0 && STRETCH <= 1)) throw new Error(`TUNE_STRETCH must be between 0 and 1, not ${process.env.TUNE_STRETCH}`);
+const MASKS = `${ROOT}bench/tmp/masks/stretch-${STRETCH}/${SIDE}/`;
 
 interface Item {
   id: string;
@@ -79,18 +96,9 @@ function bilinear(image: Rgba, fx: number, fy: number, c: number): number {
   return (at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) + (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty;
 }
 
-/**
- * How the photo fills the model's square: the app's letterbox (aspect kept, centred, mid-grey padding,
- * pipeline.ts placementOf/modelInput) or, with TUNE_FIT=squash, stretched to the square as the library does.
- */
-const FIT = process.env.TUNE_FIT === 'squash' ? 'squash' : 'letterbox';
-
+/** Where the photo sits in the model's square: the app's own frame (pipeline.ts frameOf/modelInput). */
 function placement(photo: Rgba) {
-  if (FIT === 'squash') return { x: 0, y: 0, width: SIDE, height: SIDE };
-  const scale = SIDE / Math.max(photo.width, photo.height);
-  const width = Math.max(1, Math.round(photo.width * scale));
-  const height = Math.max(1, Math.round(photo.height * scale));
-  return { x: Math.floor((SIDE - width) / 2), y: Math.floor((SIDE - height) / 2), width, height };
+  return modelFrame(photo.width, photo.height, SIDE, STRETCH).place;
 }
 
 function modelInput(photo: Rgba, place: ReturnType<typeof placement>): Uint8ClampedArray {
@@ -133,11 +141,26 @@ async function maskOf(item: Item, run: () => Promise<ort.InferenceSession>): Pro
   return mask;
 }
 
+/**
+ * Mixes plain bilinear upsampling of `mask` into the guided result, in place: q = a·I + b is linear
+ * in (a, b), so (1 − w)·(a·I + b) + w·mask is the filter with a scaled by 1 − w and b moved towards
+ * the mask. `weight` 0 keeps the guided filter, 1 gives bilinear upsampling of the mask.
+ */
+function blendWithMask(coefficients: GuidedCoefficients, mask: Float32Array, weight: number): void {
+  const { a, b } = coefficients;
+  for (let i = 0; i < a.length; i++) {
+    a[i] = (1 - weight) * a[i]!;
+    b[i] = (1 - weight) * b[i]! + weight * mask[i]!;
+  }
+}
+
 interface Setting {
   floor: number;
   ceiling: number;
   radius: number;
   epsilon: number;
+  /** Share of plain bilinear upsampling mixed into the guided result (0: guided only, 1: bilinear only). */
+  blend?: number;
   /** undefined: no foreground estimation. */
   foreground?: { firstRadiusFraction: number; secondRadius: number };
 }
@@ -156,6 +179,7 @@ function cutout(item: Item, mask: Uint8ClampedArray, setting: Setting): Rgba {
       maskPlane[y * place.width + x] = mask[from]! / 255;
     }
   const coefficients = guidedCoefficients(guide, maskPlane, place.width, place.height, setting.radius, setting.epsilon);
+  if (setting.blend) blendWithMask(coefficients, maskPlane, setting.blend);
   const data = new Uint8ClampedArray(item.photo.data);
   applyGuidedAlpha(data, item.photo.width, item.photo.height, coefficients);
   for (let i = 3; i < data.length; i += 4) {
@@ -236,7 +260,19 @@ test('edge settings on eval-dev', async () => {
   // TUNE_QUICK=1: only those two, with and without the colour step.
   const quick = process.env.TUNE_QUICK === '1';
   const settings: Array<[string, Setting]> = [['before (no colour step)', before]];
-  if (quick) settings.push(['shipped, no colour step', { ...shipped, foreground: undefined }]);
+  if (process.env.TUNE_SWEEP === 'blend')
+    for (const [floor, ceiling] of [
+      [0, 255],
+      [4, 240],
+      [8, 232],
+      [16, 224],
+    ] as const)
+      for (const blend of [0, 0.25, 0.5, 0.75, 1])
+        settings.push([
+          `levels ${floor}/${ceiling} blend ${blend}`,
+          { floor, ceiling, radius: GUIDED_RADIUS, epsilon: GUIDED_EPSILON, blend },
+        ]);
+  else if (quick) settings.push(['shipped, no colour step', { ...shipped, foreground: undefined }]);
   else
     for (const [floor, ceiling] of [
       [4, 240],
@@ -263,6 +299,11 @@ test('edge settings on eval-dev', async () => {
     // Every image is scored on alpha; colours where the truth has them.
     for (const item of list) per.set(item.id, score(item, cutout(item, masks.get(item.id)!, setting)));
     rows.push({ name, setting, per });
+    if (process.env.TUNE_SWEEP)
+      console.log(
+        `  ${name}: ` +
+          photos.map((item) => `${item.id} ${per.get(item.id)!.iou.toFixed(3)}/${per.get(item.id)!.maeEdge.toFixed(4)}`).join(' '),
+      );
     const pick = (f: (s: Score) => number | undefined, set: Item[]) =>
       mean(set.flatMap((item) => (per.get(item.id) && f(per.get(item.id)!) !== undefined ? [f(per.get(item.id)!)!] : [])));
     console.log(
@@ -306,8 +347,8 @@ test('edge settings on eval-dev', async () => {
     s
       ? `IoU ${s.iou.toFixed(3)} edge MAE ${s.maeEdge.toFixed(4)} core ${(s.coreOpaque * 100).toFixed(1)} %${s.colourEdge === undefined ? '' : ` colour ${s.colourEdge.toFixed(4)} shown ${s.colourShown!.toFixed(4)}`}`
       : '—';
-  // The picture shows what the app ships: the full pass's fit and size only.
-  if (FIT === 'letterbox' && SIDE === 1024) {
+  // TUNE_PICTURE=1 (with TUNE_FIT=letterbox, the fit of issue 13's before and after): BENCH.md's picture.
+  if (process.env.TUNE_PICTURE === '1') {
     const lemur = list.find((item) => item.id === 'lemur')!;
     const picture = `${ROOT}bench/edges-lemur.png`;
     writeFileSync(

@@ -15,6 +15,8 @@ import {
 import { planWorkingSize } from '../../shared/image/limits.ts';
 import { applyGuidedAlpha, GUIDED_EPSILON, GUIDED_RADIUS, guidedCoefficients } from '../../shared/image/guided-filter.ts';
 import { refineAlphaChannel } from '../../shared/image/mask.ts';
+import { keepConfidentParts } from '../../shared/image/mask-parts.ts';
+import { FULL_PASS_STRETCH, modelFrame, QUICK_PASS_STRETCH, type ModelFrame } from '../../shared/image/model-frame.ts';
 import { estimateForeground } from '../../shared/image/foreground.ts';
 import { SNIFF_BYTES, sniffImage } from '../../shared/image/sniff.ts';
 import type { CutoutInput, CutoutOutput, CutoutProgress } from '../protocol.ts';
@@ -90,45 +92,17 @@ async function decodeInput(file: Blob, fileName: string): Promise<DecodedInput> 
   return { bitmap: scaled, notice: downscaleNotice(plan.fromWidth, plan.fromHeight, plan.width, plan.height) };
 }
 
-/** Where the photo sits in the model's input. */
-interface Placement {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The model's input for one pass: its size (multiples of MODEL_STRIDE) and where the photo sits in it. */
-interface ModelFrame {
-  width: number;
-  height: number;
-  place: Placement;
-}
-
-type Fit = 'letterbox' | 'squash';
-
-/**
- * Letterbox: aspect ratio kept, centred, padded with mid grey (0 after normalisation) in a side²
- * square. Squash: the photo stretched to side², as the library does.
- */
-function frameOf(bitmap: ImageBitmap, side: number, fit: Fit): ModelFrame {
-  if (fit === 'squash') return { width: side, height: side, place: { x: 0, y: 0, width: side, height: side } };
-  const scale = side / Math.max(bitmap.width, bitmap.height);
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  return { width: side, height: side, place: { x: Math.floor((side - width) / 2), y: Math.floor((side - height) / 2), width, height } };
-}
-
 /**
  * The two passes (issue 12): a fast one at FAST_SIDE² (≈ 0.27 of the full pass's time) whose cutout is
  * shown at once, then the full one at the model's own MODEL_SIDE², which replaces it and is what gets
- * downloaded. Fits measured on eval-dev's 9 photos and 12 small-subject composites (BENCH.md): at 512²
- * letterbox gave photo IoU 0.904 and 7 / 12 small subjects found, squash 0.757 and 6 / 12 (640² squash
- * 0.876 / 7, 768² squash 0.924 / 7 at twice the time); at 1024² letterbox 0.950 / 6, squash 0.801 / 7.
+ * downloaded. Sizes and fits measured on eval-dev's 9 photos and 12 small-subject composites (BENCH.md;
+ * the fits themselves are in shared/image/model-frame.ts).
  */
 const FAST_SIDE = 512;
-const FAST_FIT: Fit = 'letterbox';
-const FULL_FIT: Fit = 'letterbox';
+
+function frameOf(bitmap: ImageBitmap, side: number, stretch: number): ModelFrame {
+  return modelFrame(bitmap.width, bitmap.height, side, stretch);
+}
 
 function modelInput(bitmap: ImageBitmap, frame: ModelFrame): Uint8ClampedArray<ArrayBuffer> {
   const canvas = new OffscreenCanvas(frame.width, frame.height);
@@ -266,18 +240,21 @@ export async function runCutout(
 
     report({ stage: 'inference' });
     // Fast pass: a small input, its cutout on screen at once.
-    const fastFrame = frameOf(bitmap, FAST_SIDE, FAST_FIT);
+    const fastFrame = frameOf(bitmap, FAST_SIDE, QUICK_PASS_STRETCH);
     const fastRgba = modelInput(bitmap, fastFrame);
     const fastMask = await predictMask(fastRgba, input.model, fastFrame.width, fastFrame.height);
+    // A second, less certain object beside the subject (an out-of-focus boat, people on a beach) is dropped.
+    keepConfidentParts(fastMask, fastFrame.width, fastFrame.place);
     const fastPreview = await previewOf(bitmap, fastRgba, fastMask, fastFrame);
     const fastDone = performance.now();
     report({ stage: 'preview', preview: fastPreview, width: bitmap.width, height: bitmap.height, pass: 'fast' }, [fastPreview]);
 
     // Full pass at the model's own size. If it finds nothing where the fast pass found a subject
     // (it happens with small subjects), the fast pass's mask is the better one.
-    const fullFrame = frameOf(bitmap, MODEL_SIDE, FULL_FIT);
+    const fullFrame = frameOf(bitmap, MODEL_SIDE, FULL_PASS_STRETCH);
     let rgba = modelInput(bitmap, fullFrame);
     let mask = await predictMask(rgba, input.model, fullFrame.width, fullFrame.height);
+    keepConfidentParts(mask, fullFrame.width, fullFrame.place);
     let frame = fullFrame;
     const fastShare = subjectShare(fastMask, fastFrame);
     let share = subjectShare(mask, fullFrame);
