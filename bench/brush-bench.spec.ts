@@ -88,11 +88,26 @@ async function keepInRecent(page: Page, files: { photo: string; cutout: string; 
   );
 }
 
-/** The slowest pointer events, from the event to the next paint (Event Timing, ≥ 16 ms only). */
+/**
+ * The slowest pointer events, from the event to the next paint (Event Timing, ≥ 16 ms only), and what
+ * ran in the longest animation frame (Long Animation Frames: the scripts, by function and duration).
+ */
 async function installEventProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const store = window as unknown as { __slowestPointer: number };
+    const store = window as unknown as { __slowestPointer: number; __longestFrame: { duration: number; scripts: string[] } };
     store.__slowestPointer = 0;
+    store.__longestFrame = { duration: 0, scripts: [] };
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as Array<
+        PerformanceEntry & { scripts?: Array<{ invoker: string; duration: number; sourceFunctionName: string }> }
+      >) {
+        if (entry.duration <= store.__longestFrame.duration) continue;
+        const scripts = (entry.scripts ?? []).map(
+          (script) => `${script.invoker} ${script.sourceFunctionName} ${script.duration.toFixed(0)} ms`,
+        );
+        store.__longestFrame = { duration: entry.duration, scripts };
+      }
+    }).observe({ type: 'long-animation-frame', buffered: false });
     new PerformanceObserver((list) => {
       for (const entry of list.getEntries()) {
         if (entry.name.startsWith('pointer')) store.__slowestPointer = Math.max(store.__slowestPointer, entry.duration);
@@ -154,6 +169,9 @@ for (const megapixels of SIZES) {
     }
     const longest = await longestTask(page);
     const slowestPointer = await page.evaluate(() => (window as unknown as { __slowestPointer: number }).__slowestPointer);
+    const longestFrame = await page.evaluate(
+      () => (window as unknown as { __longestFrame: { duration: number; scripts: string[] } }).__longestFrame,
+    );
     // The edits saved at full resolution (the PNG encode), then the memory settles.
     await page.waitForFunction(() => !document.querySelector('[data-testid=matte-status]')?.textContent?.includes('Saving'), undefined, {
       timeout: 120_000,
@@ -165,6 +183,9 @@ for (const megapixels of SIZES) {
         `stroke end → new screen copy median ${median(roundTripMs)} ms, max ${Math.max(...roundTripMs)} ms; longest main-thread task ${longest.toFixed(0)} ms; ` +
         `slowest pointer event to paint ${slowestPointer > 0 ? `${slowestPointer.toFixed(0)} ms` : '< 16 ms (none over the threshold)'}; ` +
         `undo history ${(historyBytes / 2 ** 20).toFixed(0)} MiB in ${await status.getAttribute('data-steps')} steps; renderer peak ${(peak / 2 ** 30).toFixed(2)} GiB`,
+    );
+    console.log(
+      `  longest animation frame ${longestFrame.duration.toFixed(0)} ms: ${longestFrame.scripts.join('; ') || 'no script attributed (layout, paint, decoding or GC)'}`,
     );
     await context.close();
   });
