@@ -1,4 +1,4 @@
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js';
+import { createEffect, createSignal, onCleanup, Show, untrack } from 'solid-js';
 import { useEditor } from '../services.ts';
 
 /**
@@ -9,12 +9,23 @@ import { useEditor } from '../services.ts';
 export function DragOut() {
   const editor = useEditor();
   const [url, setUrl] = createSignal<string>();
+  // A replaced address is revoked once the new picture has loaded: the <img> may still be reading the
+  // old one (a 12 MP PNG takes a while), and a revoked blob: address fails its load.
+  let stale: string[] = [];
+  const revokeStale = (): void => {
+    for (const old of stale) URL.revokeObjectURL(old);
+    stale = [];
+  };
   createEffect(() => {
     const file = editor.readyFile();
-    if (!file) return setUrl(undefined);
-    const made = URL.createObjectURL(file.blob);
-    setUrl(made);
-    onCleanup(() => URL.revokeObjectURL(made));
+    const previous = untrack(url);
+    if (previous) stale.push(previous);
+    setUrl(file ? URL.createObjectURL(file.blob) : undefined);
+  });
+  onCleanup(() => {
+    revokeStale();
+    const current = url();
+    if (current) URL.revokeObjectURL(current);
   });
   const onDragStart = (event: DragEvent): void => {
     const file = editor.readyFile();
@@ -29,7 +40,15 @@ export function DragOut() {
     <Show when={url()}>
       {(link) => (
         <div class="drag-out" data-testid="drag-out">
-          <img src={link()} alt="" draggable={true} data-testid="drag-out-image" onDragStart={onDragStart} />
+          <img
+            src={link()}
+            alt=""
+            draggable={true}
+            data-testid="drag-out-image"
+            onDragStart={onDragStart}
+            onLoad={revokeStale}
+            onError={revokeStale}
+          />
           <span class="hint">Drag the picture into another app to use the cutout there.</span>
         </div>
       )}

@@ -88,8 +88,10 @@ export function createRecents(deps: RecentsDeps = {}) {
         bytes: record.photo.size + record.cutout.size + (record.modelCutout?.size ?? 0) + record.thumbnail.size,
         thumbnailUrl: URL.createObjectURL(record.thumbnail),
       }));
-      release(entries());
+      const previous = entries();
       setEntries(next);
+      // Revoked a moment later: a thumbnail being replaced may still be loading from its address.
+      setTimeout(() => release(previous), 1000);
     } catch (error) {
       setProblem(`Recent cutouts could not be read on this device (${error instanceof Error ? error.message : String(error)}).`);
     }
