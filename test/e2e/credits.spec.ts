@@ -86,14 +86,17 @@ test.beforeAll(async ({ browser }) => {
   photoroom.setPlan(KEYS.photoroom, 'basic');
   removebg.setCredits(KEYS.removebg, { subscription: 5, payg: 0, freeCalls: 0 });
   withoutbg.setBalance(KEYS.withoutbg, 20);
-  // Ten days from now: inside the 14-day warning, outside the 7-day one.
-  const expiry = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+  // The page's clock: before remove.bg's closing, whatever day this runs; the last test moves past it.
+  const pageNow = REMOVEBG_CLOSES - 6 * 3_600_000;
+  // Ten days from the page's now (not the machine's): inside the 14-day warning, outside the 7-day one.
+  const expiry = new Date(pageNow + 10 * 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
   withoutbg.setExpiration(KEYS.withoutbg, expiry);
+  // The fake judges that expiry by its own clock: it keeps the page's time, whatever day this runs.
+  withoutbg.advanceTime(pageNow - Date.now());
   leonardo.setBalanceUsd(KEYS.leonardo, 2);
 
   context = await browser.newContext();
-  // Before remove.bg's closing, whatever day this runs; the last test moves past it.
-  await startPageClock(context, REMOVEBG_CLOSES - 6 * 3_600_000);
+  await startPageClock(context, pageNow);
   context.on('request', (request) => {
     if (request.method() !== 'GET' || !ACCOUNT_PATHS.has(new URL(request.url()).pathname)) return;
     const origin = new URL(request.url()).origin;
