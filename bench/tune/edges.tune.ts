@@ -41,6 +41,7 @@ import {
   readPng,
   type Rgba,
 } from '../../test/support/images.ts';
+import { bilinear } from './sampling.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
@@ -82,18 +83,6 @@ function items(): Item[] {
     list.push({ id, photo: readPng(`${EVAL_DEV}${name}`), truth: alphaOf(readPng(`${EVAL_DEV}${id}_alpha.png`)) });
   }
   return list.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
-}
-
-/** Bilinear sample of an RGBA image (the app's canvas uses a higher-quality filter; close enough to rank settings). */
-function bilinear(image: Rgba, fx: number, fy: number, c: number): number {
-  const x0 = Math.max(0, Math.min(image.width - 1, Math.floor(fx)));
-  const y0 = Math.max(0, Math.min(image.height - 1, Math.floor(fy)));
-  const x1 = Math.min(image.width - 1, x0 + 1);
-  const y1 = Math.min(image.height - 1, y0 + 1);
-  const tx = Math.max(0, Math.min(1, fx - x0));
-  const ty = Math.max(0, Math.min(1, fy - y0));
-  const at = (x: number, y: number) => image.data[(y * image.width + x) * 4 + c]!;
-  return (at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) + (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty;
 }
 
 /** Where the photo sits in the model's square: the app's own frame (pipeline.ts frameOf/modelInput). */

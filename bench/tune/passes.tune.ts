@@ -28,6 +28,7 @@ import {
   readPng,
   type Rgba,
 } from '../../test/support/images.ts';
+import { bilinear } from './sampling.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EVAL_DEV = process.env.EVAL_DEV_DIR ?? `${ROOT}../shared/eval-dev/`;
@@ -86,17 +87,6 @@ function placementOf(view: View): MaskRegion {
   const width = Math.max(1, Math.round(stretch(view.w)));
   const height = Math.max(1, Math.round(stretch(view.h)));
   return { x: Math.floor((inputWidth - width) / 2), y: Math.floor((inputHeight - height) / 2), width, height };
-}
-
-function bilinear(image: Rgba, fx: number, fy: number, channel: number): number {
-  const x0 = Math.max(0, Math.min(image.width - 1, Math.floor(fx)));
-  const y0 = Math.max(0, Math.min(image.height - 1, Math.floor(fy)));
-  const x1 = Math.min(image.width - 1, x0 + 1);
-  const y1 = Math.min(image.height - 1, y0 + 1);
-  const tx = Math.max(0, Math.min(1, fx - x0));
-  const ty = Math.max(0, Math.min(1, fy - y0));
-  const at = (x: number, y: number) => image.data[(y * image.width + x) * 4 + channel]!;
-  return (at(x0, y0) * (1 - tx) + at(x1, y0) * tx) * (1 - ty) + (at(x0, y1) * (1 - tx) + at(x1, y1) * tx) * ty;
 }
 
 let loaded: Promise<ort.InferenceSession> | undefined;
