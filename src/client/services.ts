@@ -14,7 +14,6 @@ import { createKeys, type Keys } from './state/keys.ts';
 import { createOfflineModel, type OfflineModelStore } from './state/offline-model.ts';
 import { createRecents, type Recents } from './state/recents.ts';
 import type { RecentFinish } from '../recents/store.ts';
-import { unwrap } from 'solid-js/store';
 import { createPaidActions, type PaidActions } from './state/paid-actions.ts';
 
 /** The installed-app side of the page: service worker, offline model, network state. */
@@ -68,13 +67,7 @@ export function createAppServices(options: AppServicesOptions = {}): AppServices
   const recents = createRecents();
   /** Which Recent record holds each result on screen (result id → record id), for its later edits. */
   const recentIds = new Map<number, string>();
-  const finishNow = (): RecentFinish => ({
-    background: unwrap(editor.state.background),
-    frame: unwrap(editor.state.frame),
-    shadow: unwrap(editor.state.shadow),
-    exportType: editor.state.exportType,
-    quality: editor.state.quality,
-  });
+  const finishNow = (): RecentFinish => editor.finishState();
   const editor = createEditor({
     modelDownloadBytes,
     onFinished: (result) => {

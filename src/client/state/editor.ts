@@ -672,6 +672,8 @@ export function createEditor(deps: EditorDeps) {
     /** One Undo and Redo for hand edits and finishing choices. */
     undo,
     redo,
+    /** A copy of the finishing choices and format now (what Recent keeps with a cutout). */
+    finishState,
     canUndo: undoLog.canUndo,
     canRedo: undoLog.canRedo,
     download,

@@ -100,10 +100,6 @@ async function decodeInput(file: Blob, fileName: string): Promise<DecodedInput> 
  */
 const FAST_SIDE = 512;
 
-function frameOf(bitmap: ImageBitmap, side: number, stretch: number): ModelFrame {
-  return modelFrame(bitmap.width, bitmap.height, side, stretch);
-}
-
 function modelInput(bitmap: ImageBitmap, frame: ModelFrame): Uint8ClampedArray<ArrayBuffer> {
   const canvas = new OffscreenCanvas(frame.width, frame.height);
   const context = context2d(canvas);
@@ -240,7 +236,7 @@ export async function runCutout(
 
     report({ stage: 'inference' });
     // Fast pass: a small input, its cutout on screen at once.
-    const fastFrame = frameOf(bitmap, FAST_SIDE, QUICK_PASS_STRETCH);
+    const fastFrame = modelFrame(bitmap.width, bitmap.height, FAST_SIDE, QUICK_PASS_STRETCH);
     const fastRgba = modelInput(bitmap, fastFrame);
     const fastMask = await predictMask(fastRgba, input.model, fastFrame.width, fastFrame.height);
     // A second, less certain object beside the subject (an out-of-focus boat, people on a beach) is dropped.
@@ -251,7 +247,7 @@ export async function runCutout(
 
     // Full pass at the model's own size. If it finds nothing where the fast pass found a subject
     // (it happens with small subjects), the fast pass's mask is the better one.
-    const fullFrame = frameOf(bitmap, MODEL_SIDE, FULL_PASS_STRETCH);
+    const fullFrame = modelFrame(bitmap.width, bitmap.height, MODEL_SIDE, FULL_PASS_STRETCH);
     let rgba = modelInput(bitmap, fullFrame);
     let mask = await predictMask(rgba, input.model, fullFrame.width, fullFrame.height);
     keepConfidentParts(mask, fullFrame.width, fullFrame.place);
